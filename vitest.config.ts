@@ -25,7 +25,10 @@ export default defineConfig({
     projects: [
       project('unit'),
       project('golden'),
-      project('contract', { hookTimeout: 60_000 }),
+      project('contract', {
+        hookTimeout: 60_000,
+        globalSetup: ['test/contract/dynamodb-global-setup.ts'],
+      }),
       project('integration', { hookTimeout: 60_000 }),
       project('infra', { testTimeout: 120_000 }),
     ],

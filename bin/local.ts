@@ -1,0 +1,53 @@
+/**
+ * The local stack (`npm start`): every HTTP route on 127.0.0.1 from the same
+ * Lambda handlers, the SQLite store under .converge/, the git CLI scm and
+ * make checks on CONVERGE_REPO_DIR, and a worker that drains the queue.
+ */
+import './local-env.js';
+import { authorizeRequest } from '../functions/authorizer.js';
+import { parseEnv } from '../shared/config/env.js';
+import { startLocalServer } from '../shared/http/local-server.js';
+import { ensureAdminKey } from '../shared/runtime/bootstrap-key.js';
+import { createDeps } from '../shared/runtime/create-deps.js';
+import { setDeps } from '../shared/runtime/deps.js';
+import { LOCAL_FUNCTIONS } from '../shared/runtime/local-functions.js';
+import { startQueueWorker } from '../shared/runtime/queue-worker.js';
+
+async function main(): Promise<void> {
+  const env = parseEnv();
+  const deps = await createDeps(env);
+  setDeps(deps);
+  const key = await ensureAdminKey(deps);
+  const server = await startLocalServer({
+    port: env.PORT,
+    host: '127.0.0.1',
+    routes: LOCAL_FUNCTIONS,
+    authorize: (headers, site) => authorizeRequest(deps, headers, site),
+  });
+  const worker = startQueueWorker(deps, {
+    holder: `local-${process.pid}`,
+    intervalMs: env.CONVERGE_WORKER_INTERVAL_MS,
+    onError: (error) => console.error('worker pass failed:', error),
+  });
+  console.log(`Converge local stack listening on ${server.url}`);
+  console.log(
+    `  store: ${env.CONVERGE_DB_PATH}  repo: ${env.CONVERGE_REPO_DIR}`,
+  );
+  if (key) {
+    console.log(`  admin API key (shown once, keep it): ${key}`);
+  }
+  const shutdown = async (signal: string) => {
+    console.log(`${signal}: draining and stopping`);
+    await worker.stop();
+    await server.close();
+    await deps.store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,21 @@
+import type { Checks } from '../../ports/checks.js';
+import type { Clock } from '../../ports/clock.js';
+import type { CoChangePair, Scm } from '../../ports/scm.js';
+import type { Store } from '../../ports/store.js';
+import type { IdSource } from '../event.js';
+import type { PolicyConfig } from '../policy/index.js';
+
+/** Where the risk model's co-change coupling comes from. */
+export type CouplingSource = () => Promise<CoChangePair[]>;
+
+/** Everything validation and the queue need; all I/O goes through ports. */
+export interface EngineDeps {
+  store: Store;
+  scm: Scm;
+  checks: Checks;
+  clock: Clock;
+  ids: IdSource;
+  policy: PolicyConfig;
+  /** Co-change pairs for risk coupling; none when absent. */
+  coupling?: CouplingSource;
+}

@@ -1,0 +1,53 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { correlationPaths } from '@aws-lambda-powertools/logger/correlationId';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy, { type MiddyfiedHandler } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import * as powertools from './powertools.js';
+
+/** The Powertools instances a stack uses (defaults: `./powertools.js`). */
+export interface Observability {
+  logger: Logger;
+  tracer: Tracer;
+  metrics: Metrics;
+}
+
+/** Fills missing instances with the shared ones. */
+export function observability(
+  options: Partial<Observability> = {},
+): Observability {
+  return {
+    logger: options.logger ?? powertools.logger,
+    tracer: options.tracer ?? powertools.tracer,
+    metrics: options.metrics ?? powertools.metrics,
+  };
+}
+
+/**
+ * Wraps a Lambda function in the shared Powertools middy stack: tracer
+ * (response not captured: X-Ray's 64 KB segment limit), logger with the API
+ * Gateway request id as correlation id and keys reset per invocation, and
+ * metrics with the cold-start metric. Used by `httpHandler` and by handlers
+ * that are not HTTP routes (the authorizer).
+ * @example
+ * export const handler = observed(async (event) => authorize(event));
+ */
+export function observed<E, R>(
+  fn: (event: E, context: Context) => Promise<R>,
+  obs: Observability = observability(),
+): MiddyfiedHandler<E, R> {
+  return middy<E, R>()
+    .use(captureLambdaHandler(obs.tracer, { captureResponse: false }))
+    .use(
+      injectLambdaContext(obs.logger, {
+        resetKeys: true,
+        correlationIdPath: correlationPaths.API_GATEWAY_REST,
+      }),
+    )
+    .use(logMetrics(obs.metrics, { captureColdStartMetric: true }))
+    .handler(fn);
+}
