@@ -1,6 +1,7 @@
 /**
  * The `converge` CLI: the same domain calls as the API, on the local store.
- * Output is JSON; exit code 1 on an error.
+ * Output is JSON; exit code 1 on an error. A command may return a
+ * `TextOutput` instead, printed as is with its own exit code.
  */
 import './local-env.js';
 import { parseArgs } from 'node:util';
@@ -8,6 +9,11 @@ import { parseEnv } from '../shared/config/env.js';
 import { createDeps } from '../shared/runtime/create-deps.js';
 import { adminCommands } from './cli/admin-commands.js';
 import type { Command, Flags } from './cli/cli-context.js';
+import {
+  type GovernanceContext,
+  governanceCommands,
+  TextOutput,
+} from './cli/governance-commands.js';
 import { intentCommands } from './cli/intent-commands.js';
 import { queueCommands } from './cli/queue-commands.js';
 import { riskCommands } from './cli/risk-commands.js';
@@ -17,6 +23,7 @@ const COMMANDS: Record<string, Command> = {
   ...queueCommands,
   ...riskCommands,
   ...adminCommands,
+  ...governanceCommands,
 };
 
 const BOOLEAN_FLAGS = [
@@ -27,6 +34,8 @@ const BOOLEAN_FLAGS = [
   'clear-lock',
   'force',
   'help',
+  'write-snapshot',
+  'verbose',
 ];
 
 const STRING_FLAGS = [
@@ -55,6 +64,10 @@ const STRING_FLAGS = [
   'type',
   'agent-id',
   'since',
+  'format',
+  'output',
+  'max-commits',
+  'top',
 ];
 
 function usage(): string {
@@ -107,7 +120,13 @@ async function main(argv: string[]): Promise<number> {
       scopes: [],
       keyId: 'cli',
     };
-    const output = await command({ deps, actor, flags });
+    const args = words.slice(name.split(' ').length);
+    const ctx: GovernanceContext = { deps, actor, flags, args };
+    const output = await command(ctx);
+    if (output instanceof TextOutput) {
+      process.stdout.write(output.text);
+      return output.exitCode;
+    }
     console.log(JSON.stringify(output, null, 2));
     return 0;
   } catch (error) {

@@ -10,6 +10,7 @@ import { startLocalServer } from '../shared/http/local-server.js';
 import { ensureAdminKey } from '../shared/runtime/bootstrap-key.js';
 import { createDeps } from '../shared/runtime/create-deps.js';
 import { setDeps } from '../shared/runtime/deps.js';
+import { startLocalBusWorker } from '../shared/runtime/local-bus.js';
 import { LOCAL_FUNCTIONS } from '../shared/runtime/local-functions.js';
 import { startQueueWorker } from '../shared/runtime/queue-worker.js';
 
@@ -29,6 +30,9 @@ async function main(): Promise<void> {
     intervalMs: env.CONVERGE_WORKER_INTERVAL_MS,
     onError: (error) => console.error('worker pass failed:', error),
   });
+  const busWorker = startLocalBusWorker(deps, {
+    onError: (error) => console.error('bus message failed:', error),
+  });
   console.log(`Converge local stack listening on ${server.url}`);
   console.log(
     `  store: ${env.CONVERGE_DB_PATH}  repo: ${env.CONVERGE_REPO_DIR}`,
@@ -40,6 +44,7 @@ async function main(): Promise<void> {
     console.log(`${signal}: draining and stopping`);
     await worker.stop();
     await server.close();
+    await busWorker.stop();
     await deps.store.close();
     process.exit(0);
   };

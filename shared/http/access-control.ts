@@ -56,11 +56,26 @@ export async function recordAccess(
   );
 }
 
+/** An operator whose explicit scopes cover the route's scope. */
+function grantedByScope(
+  route: Pick<RouteInfo, 'scope' | 'scopeGrants'>,
+  principal: Principal,
+): boolean {
+  return (
+    route.scopeGrants &&
+    route.scope !== null &&
+    principal.scopes.length > 0 &&
+    roleAtLeast(principal.role, 'operator') &&
+    hasScope(principal.scopes, route.scope)
+  );
+}
+
 function denialReason(
-  route: Pick<RouteInfo, 'role' | 'scope'>,
+  route: Pick<RouteInfo, 'role' | 'scope' | 'scopeGrants'>,
   principal: Principal,
 ): string | null {
-  if (route.role && !roleAtLeast(principal.role, route.role)) {
+  const roleOk = !route.role || roleAtLeast(principal.role, route.role);
+  if (!roleOk && !grantedByScope(route, principal)) {
     return `Requires role ${route.role}`;
   }
   if (route.scope && !hasScope(principal.scopes, route.scope)) {
@@ -78,7 +93,7 @@ function denialReason(
  */
 export async function admit(
   deps: Deps,
-  route: Pick<RouteInfo, 'method' | 'path' | 'role' | 'scope'>,
+  route: Pick<RouteInfo, 'method' | 'path' | 'role' | 'scope' | 'scopeGrants'>,
   event: APIGatewayProxyEvent,
   site: AccessSite,
   limitPerMinute: number,

@@ -121,7 +121,6 @@ export function httpHandler(
   const obs = observability(options);
   const findRoute = routeFinder(table);
   const loadDeps = options.deps ?? getDeps;
-  const limit = options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE;
   const dispatch = async (
     event: APIGatewayProxyEvent,
     context: Context,
@@ -136,6 +135,10 @@ export function httpHandler(
       requestId,
       sourceIp: event.requestContext?.identity?.sourceIp ?? null,
     };
+    const limit =
+      options.rateLimitPerMinute ??
+      deps.env?.CONVERGE_RATE_LIMIT_RPM ??
+      DEFAULT_RATE_LIMIT_PER_MINUTE;
     const principal = route.public
       ? null
       : await admit(deps, route, event, site, limit);

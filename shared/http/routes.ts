@@ -32,6 +32,11 @@ export interface RouteInfo {
   public: boolean;
   /** The callback gets the raw body; no JSON content-type check or parse. */
   rawBody: boolean;
+  /**
+   * An operator holding `scope` explicitly is admitted although `role` is
+   * higher (policy writes: admin or the `.write` scope, DECISIONS 6).
+   */
+  scopeGrants: boolean;
   summary: string | null;
   schemas: { path?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
 }
@@ -60,6 +65,7 @@ export interface RouteSpec<SP, SQ, SB, Pub extends boolean> {
   scope?: string;
   public?: Pub;
   rawBody?: boolean;
+  scopeGrants?: boolean;
   summary?: string;
 }
 
@@ -124,6 +130,7 @@ export function route<
     scope: spec.scope ?? null,
     public: isPublic,
     rawBody: spec.rawBody === true,
+    scopeGrants: spec.scopeGrants === true,
     summary: spec.summary ?? null,
     schemas,
     // The router parses with exactly these schemas, so the narrowing holds.
@@ -144,6 +151,7 @@ export function describeRoutes(table: readonly RouteInfo[]): RouteInfo[] {
     scope: r.scope,
     public: r.public,
     rawBody: r.rawBody,
+    scopeGrants: r.scopeGrants,
     summary: r.summary,
     schemas: r.schemas,
   }));

@@ -3,13 +3,16 @@ import { dirname, resolve } from 'node:path';
 import { GitScm } from '../adapters/git/git-scm.js';
 import { randomIds } from '../adapters/ids/random-ids.js';
 import { MakeChecks } from '../adapters/make/make-checks.js';
+import { MemoryBus } from '../adapters/memory-bus/memory-bus.js';
 import { loadPolicyConfig } from '../adapters/policy-file/load-policy-config.js';
 import { SqliteStore } from '../adapters/sqlite/sqlite-store.js';
 import type { Env } from '../config/env.js';
+import type { Bus } from '../ports/bus.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { couplingFrom } from './coupling.js';
 import type { Deps } from './deps.js';
+import { webhookSecretSource } from './webhook-secret.js';
 
 async function openStore(env: Env, clock: Clock): Promise<Store> {
   if (env.STORE_DRIVER === 'dynamodb') {
@@ -23,8 +26,20 @@ async function openStore(env: Env, clock: Clock): Promise<Store> {
 }
 
 /**
- * The composition root: store, scm, checks, policy and clock from the
- * environment. Tests pass their own `overrides` instead of touching env.
+ * SQS FIFO when QUEUE_URL is set (AWS), else the in-process bus that
+ * `startLocalBusWorker` (local-bus.ts) drains.
+ */
+async function openBus(env: Env, clock: Clock): Promise<Bus> {
+  if (!env.QUEUE_URL) return new MemoryBus({ clock, maxReceives: 5 });
+  const { SQSClient } = await import('@aws-sdk/client-sqs');
+  const { SqsBus } = await import('../adapters/sqs/sqs-bus.js');
+  return new SqsBus({ client: new SQSClient({}), queueUrl: env.QUEUE_URL });
+}
+
+/**
+ * The composition root: store, scm, checks, policy, clock, bus and the
+ * webhook secret from the environment. Tests pass their own `overrides`
+ * instead of touching env.
  */
 export async function createDeps(
   env: Env,
@@ -52,5 +67,10 @@ export async function createDeps(
         : { ...policy, queue: { ...policy.queue, max_retries: maxRetries } },
     coupling:
       overrides.coupling ?? couplingFrom(scm, repoDir, () => clock.now()),
+    bus: overrides.bus ?? (await openBus(env, clock)),
+    // The composition root is where secrets' names are read (HOUSE_STYLE 5).
+    webhookSecret:
+      overrides.webhookSecret ??
+      webhookSecretSource(env, process.env, () => clock.now()),
   };
 }

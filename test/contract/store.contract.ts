@@ -180,8 +180,9 @@ export function describeStoreContract(
           timestamp: at(3),
         });
         await appendAll([a, b, c]);
-        const query = async (filter: Parameters<typeof store.events.query>[0]) =>
-          ids((await store.events.query(filter)).items);
+        const query = async (
+          filter: Parameters<typeof store.events.query>[0],
+        ) => ids((await store.events.query(filter)).items);
 
         expect(await query({ type: 'intent.validated' })).toEqual([c.id, b.id]);
         expect(await query({ intentId: 'i-1' })).toEqual([b.id, a.id]);
@@ -197,8 +198,9 @@ export function describeStoreContract(
         );
         await appendAll(events);
         const [e0, e1, e2, e3] = ids(events);
-        const query = async (filter: Parameters<typeof store.events.query>[0]) =>
-          ids((await store.events.query(filter)).items);
+        const query = async (
+          filter: Parameters<typeof store.events.query>[0],
+        ) => ids((await store.events.query(filter)).items);
 
         expect(await query({ since: at(MINUTE) })).toEqual([e3, e2, e1]);
         expect(await query({ until: at(2 * MINUTE) })).toEqual([e1, e0]);
@@ -273,10 +275,7 @@ export function describeStoreContract(
         await Promise.all(events.map((event) => store.events.append(event)));
 
         const first = await store.events.query();
-        const second = await store.events.query(
-          {},
-          pageOf(200, first.cursor),
-        );
+        const second = await store.events.query({}, pageOf(200, first.cursor));
 
         expect(first.items).toHaveLength(200);
         expect(first.cursor).toEqual(expect.any(String));
@@ -436,9 +435,9 @@ export function describeStoreContract(
 
         await store.intents.create(intent, event);
 
-        expect((await store.events.query({ intentId: intent.id })).items).toEqual(
-          [event],
-        );
+        expect(
+          (await store.events.query({ intentId: intent.id })).items,
+        ).toEqual([event]);
       });
 
       it('rejects a duplicate id with ConflictError and keeps the first', async () => {
@@ -488,11 +487,23 @@ export function describeStoreContract(
       });
 
       it('orders by priority asc, then createdAt asc, then id asc', async () => {
-        const p2Late = anIntent({ id: 'i-a', priority: 2, createdAt: at(MINUTE) });
-        const p1Late = anIntent({ id: 'i-b', priority: 1, createdAt: at(MINUTE) });
+        const p2Late = anIntent({
+          id: 'i-a',
+          priority: 2,
+          createdAt: at(MINUTE),
+        });
+        const p1Late = anIntent({
+          id: 'i-b',
+          priority: 1,
+          createdAt: at(MINUTE),
+        });
         const p2EarlyZ = anIntent({ id: 'i-z', priority: 2, createdAt: at(0) });
         const p2EarlyC = anIntent({ id: 'i-c', priority: 2, createdAt: at(0) });
-        const p3Early = anIntent({ id: 'i-d', priority: 3, createdAt: at(-DAY) });
+        const p3Early = anIntent({
+          id: 'i-d',
+          priority: 3,
+          createdAt: at(-DAY),
+        });
         for (const intent of [p2Late, p3Early, p2EarlyZ, p1Late, p2EarlyC]) {
           await store.intents.create(intent);
         }
@@ -687,7 +698,10 @@ export function describeStoreContract(
           id: intent.id,
           to: 'QUEUED',
           expectedVersion: 1,
-          event: anEvent({ type: 'intent.status_changed', intentId: intent.id }),
+          event: anEvent({
+            type: 'intent.status_changed',
+            intentId: intent.id,
+          }),
           force: true,
         });
 
@@ -762,9 +776,9 @@ export function describeStoreContract(
         };
         expect(updated).toEqual(expected);
         expect(await store.intents.get(intent.id)).toEqual(expected);
-        expect((await store.events.query({ intentId: intent.id })).items).toEqual(
-          [event],
-        );
+        expect(
+          (await store.events.query({ intentId: intent.id })).items,
+        ).toEqual([event]);
       });
 
       it('rejects a stale expectedVersion with ConflictError', async () => {
@@ -822,7 +836,10 @@ export function describeStoreContract(
       it('never changes the status, even when a patch carries one', async () => {
         const intent = anIntent({ status: 'MERGED' });
         await store.intents.create(intent);
-        const sneaky = { status: 'READY', priority: 1 } as unknown as IntentPatch;
+        const sneaky = {
+          status: 'READY',
+          priority: 1,
+        } as unknown as IntentPatch;
 
         const updated = await store.intents.update({
           id: intent.id,
@@ -894,7 +911,11 @@ export function describeStoreContract(
         });
 
         expect(any).toMatchObject({ agentId: 'bot', tenantId: '', version: 1 });
-        expect(t1).toMatchObject({ agentId: 'bot', tenantId: 't1', version: 1 });
+        expect(t1).toMatchObject({
+          agentId: 'bot',
+          tenantId: 't1',
+          version: 1,
+        });
         expect(await store.policies.getAgentPolicy('bot', 't1')).toEqual(t1);
         expect(await store.policies.getAgentPolicy('bot', 't2')).toEqual(any);
         expect(await store.policies.getAgentPolicy('bot', null)).toEqual(any);
@@ -963,7 +984,9 @@ export function describeStoreContract(
         await store.locks.acquire('queue', 'worker-1', MINUTE);
         clock.advance(MINUTE - 1);
 
-        expect(await store.locks.acquire('queue', 'worker-2', MINUTE)).toBeNull();
+        expect(
+          await store.locks.acquire('queue', 'worker-2', MINUTE),
+        ).toBeNull();
         expect((await store.locks.info('queue'))?.holder).toBe('worker-1');
       });
 
@@ -975,7 +998,9 @@ export function describeStoreContract(
         expect(await store.locks.release('queue', 'worker-1')).toBe(true);
         expect(await store.locks.info('queue')).toBeNull();
         expect(await store.locks.release('queue', 'worker-1')).toBe(false);
-        expect(await store.locks.acquire('queue', 'worker-2', MINUTE)).not.toBeNull();
+        expect(
+          await store.locks.acquire('queue', 'worker-2', MINUTE),
+        ).not.toBeNull();
       });
 
       it('force-releases whoever holds it', async () => {
@@ -1010,8 +1035,12 @@ export function describeStoreContract(
 
         expect(await store.locks.release('queue', 'worker-1')).toBe(false);
         expect(await store.locks.forceRelease('other')).toBe(false);
-        expect(await store.locks.acquire('queue', 'worker-2', MINUTE)).not.toBeNull();
-        expect(await store.locks.acquire('other', 'worker-2', MINUTE)).not.toBeNull();
+        expect(
+          await store.locks.acquire('queue', 'worker-2', MINUTE),
+        ).not.toBeNull();
+        expect(
+          await store.locks.acquire('other', 'worker-2', MINUTE),
+        ).not.toBeNull();
       });
 
       it('renews the lease when its holder acquires again', async () => {
@@ -1049,9 +1078,9 @@ export function describeStoreContract(
 
         expect(await store.deliveries.isClaimed('delivery-1')).toBe(true);
         expect(await store.deliveries.isClaimed('delivery-2')).toBe(false);
-        await expect(store.deliveries.claim('delivery-1')).rejects.toBeInstanceOf(
-          ConflictError,
-        );
+        await expect(
+          store.deliveries.claim('delivery-1'),
+        ).rejects.toBeInstanceOf(ConflictError);
       });
 
       it('can be claimed again after unclaim', async () => {
@@ -1060,16 +1089,18 @@ export function describeStoreContract(
         await store.deliveries.unclaim('delivery-1');
 
         expect(await store.deliveries.isClaimed('delivery-1')).toBe(false);
-        await expect(store.deliveries.claim('delivery-1')).resolves.toBeUndefined();
+        await expect(
+          store.deliveries.claim('delivery-1'),
+        ).resolves.toBeUndefined();
         expect(await store.deliveries.isClaimed('delivery-1')).toBe(true);
       });
 
       it('can be claimed again once the claim expired (clock-driven)', async () => {
         await store.deliveries.claim('job-1', MINUTE);
         clock.advance(MINUTE - 1);
-        await expect(store.deliveries.claim('job-1', MINUTE)).rejects.toBeInstanceOf(
-          ConflictError,
-        );
+        await expect(
+          store.deliveries.claim('job-1', MINUTE),
+        ).rejects.toBeInstanceOf(ConflictError);
         clock.advance(2);
 
         expect(await store.deliveries.isClaimed('job-1')).toBe(false);
@@ -1162,7 +1193,10 @@ export function describeStoreContract(
           mid.keyHash,
           old.keyHash,
         ]);
-        expect(ofT1.map((k) => k.keyHash)).toEqual([young.keyHash, old.keyHash]);
+        expect(ofT1.map((k) => k.keyHash)).toEqual([
+          young.keyHash,
+          old.keyHash,
+        ]);
       });
 
       it('rotates: the old key lives through the grace period, the new one at once', async () => {
@@ -1186,14 +1220,21 @@ export function describeStoreContract(
 
       it('refuses to rotate a key that is not live, storing nothing', async () => {
         const revoked = aKey({ keyHash: '1'.repeat(64) });
-        const expired = aKey({ keyHash: '2'.repeat(64), expiresAt: at(SECOND) });
+        const expired = aKey({
+          keyHash: '2'.repeat(64),
+          expiresAt: at(SECOND),
+        });
         await store.keys.put(revoked);
         await store.keys.put(expired);
         await store.keys.revoke(revoked.keyId);
         clock.advance(2 * SECOND);
         const next = aKey({ keyHash: '9'.repeat(64) });
 
-        for (const oldHash of [revoked.keyHash, expired.keyHash, 'f'.repeat(64)]) {
+        for (const oldHash of [
+          revoked.keyHash,
+          expired.keyHash,
+          'f'.repeat(64),
+        ]) {
           await expect(
             store.keys.rotate(oldHash, next, 60),
           ).rejects.toBeInstanceOf(NotFoundError);
@@ -1286,7 +1327,9 @@ export function describeStoreContract(
         clock.advance(SECOND);
         await store.outbox.enqueue(anOutbox({ id: 'aa-second' }));
         clock.advance(SECOND);
-        await store.outbox.enqueue(anOutbox({ id: 'mm-third', tenantId: null }));
+        await store.outbox.enqueue(
+          anOutbox({ id: 'mm-third', tenantId: null }),
+        );
 
         expect(ids(await store.outbox.pending())).toEqual([
           'zz-first',

@@ -22,8 +22,9 @@ interface GoldenExpected {
   containmentScore: number;
   graph: { nodes: number; edges: number; components: number };
   bombs: string[];
-  /** Policy verdict, checked by the policy golden test, not here. */
+  /** Policy verdict and reason, for the policy golden test, not checked here. */
   policy?: string;
+  policyReason?: string;
 }
 
 interface GoldenCase {

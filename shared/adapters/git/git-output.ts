@@ -83,8 +83,9 @@ export function parsePathList(stdout: string): string[] {
   return [...new Set(paths)].sort();
 }
 
-/** Record and field separators used in the `git log` format string. */
+/** Starts each commit record in the `git log` format (ASCII RS). */
 export const LOG_RECORD = '\x1e';
+/** Separates the fields of a commit header (ASCII US). */
 export const LOG_FIELD = '\x1f';
 
 /**

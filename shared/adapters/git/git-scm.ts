@@ -7,7 +7,6 @@
 import {
   ConflictError,
   NotFoundError,
-  TransientError,
   ValidationError,
 } from '../../domain/errors.js';
 import type {
@@ -19,26 +18,17 @@ import type {
   Scm,
 } from '../../ports/scm.js';
 import {
-  countCoChanges,
-  LOG_FIELD,
-  LOG_RECORD,
-  type MergeTreeOutcome,
-  parseLog,
-  parseMergeTree,
-  parsePathList,
-} from './git-output.js';
-import {
-  assertObjectId,
-  assertRefName,
-  branchRef,
-  isObjectId,
-} from './git-refs.js';
-import {
-  GitCommandError,
-  type GitRunConfig,
-  gitEnvironment,
-  runGit,
-} from './run-git.js';
+  changesSinceBase,
+  commitLog,
+  commitTree,
+  compareAndSwapRef,
+  mergeTree,
+  resolveCommit,
+  resolveCommits,
+} from './git-commands.js';
+import { countCoChanges } from './git-output.js';
+import { assertObjectId, assertRefName, branchRef } from './git-refs.js';
+import { type GitRunConfig, gitEnvironment } from './run-git.js';
 
 /** How to reach the repository. */
 export interface GitScmOptions {
@@ -56,30 +46,8 @@ export interface GitScmOptions {
   coChangeMaxFilesPerCommit?: number;
 }
 
-const COUPLING_MIN_CO_CHANGES = 2;
-const COUPLING_TOP_N = 50;
-
-/** Rename detection matches GitHub's compare: one entry, the new path. */
-const DIFF_FLAGS = ['-r', '-z', '--name-only', '--no-commit-id', '-M'];
-const REV_PARSE = ['rev-parse', '--verify', '--quiet', '--end-of-options'];
-const MERGE_TREE = [
-  'merge-tree',
-  '--write-tree',
-  '--name-only',
-  '--messages',
-  '-z',
-];
-/** Merges list no files (`--diff-merges=off`) but count towards the limit. */
-const LOG_FLAGS = [
-  `--format=${LOG_RECORD}%H${LOG_FIELD}%an`,
-  '-z',
-  '--name-only',
-  '-M',
-  '--diff-merges=off',
-  '--no-color',
-  '--no-ext-diff',
-  '--no-show-signature',
-];
+/** The original's coupling rule (reference §3): top 50 pairs, >= 2 each. */
+const COUPLING = { minCount: 2, top: 50 };
 
 /**
  * {@link Scm} over the git CLI.
@@ -95,20 +63,13 @@ export class GitScm implements Scm {
   readonly #maxFilesPerCommit: number;
 
   constructor(options: GitScmOptions) {
-    const identity = options.identity;
+    const { identity } = options;
     this.#config = {
       repoDir: options.repoDir,
       gitBinary: options.gitBinary ?? 'git',
       timeoutMs: options.timeoutMs ?? 60_000,
       env: gitEnvironment(options.env ?? process.env),
-      configArgs: identity
-        ? [
-            '-c',
-            `user.name=${identity.name}`,
-            '-c',
-            `user.email=${identity.email}`,
-          ]
-        : [],
+      configArgs: identity ? identityArgs(identity.name, identity.email) : [],
     };
     this.#maxFilesPerCommit = options.coChangeMaxFilesPerCommit ?? 500;
   }
@@ -118,11 +79,16 @@ export class GitScm implements Scm {
     source: string,
     target: string,
   ): Promise<MergeSimulation> {
-    const { sourceSha, targetSha } = await this.#resolvePair(source, target);
-    // merge-tree needs no merge base, so it runs beside merge-base -> diff.
+    const [sourceSha, targetSha] = await this.#resolvePair(source, target);
+    // merge-tree needs no merge base, so it runs beside merge-base + diff.
     const [merged, changes] = await Promise.allSettled([
-      this.#mergeTree(targetSha, sourceSha),
-      this.#changesSinceBase(sourceSha, targetSha, source, target),
+      mergeTree(this.#config, targetSha, sourceSha),
+      changesSinceBase(
+        this.#config,
+        targetSha,
+        sourceSha,
+        `${source} and ${target}`,
+      ),
     ]);
     // The diff's error (e.g. no common history) explains merge-tree's too.
     if (changes.status === 'rejected') throw changes.reason;
@@ -141,12 +107,13 @@ export class GitScm implements Scm {
 
   /** {@inheritDoc Scm.changedFiles} */
   async changedFiles(source: string, target: string): Promise<string[]> {
-    const { sourceSha, targetSha } = await this.#resolvePair(source, target);
-    const changes = await this.#changesSinceBase(
-      sourceSha,
+    const [sourceSha, targetSha] = await this.#resolvePair(source, target);
+    const names = `${source} and ${target}`;
+    const changes = await changesSinceBase(
+      this.#config,
       targetSha,
-      source,
-      target,
+      sourceSha,
+      names,
     );
     return changes.files;
   }
@@ -154,7 +121,7 @@ export class GitScm implements Scm {
   /** {@inheritDoc Scm.headSha} */
   async headSha(ref: string): Promise<string> {
     assertRefName(ref, 'ref');
-    const sha = await this.#tryResolve(ref);
+    const sha = await resolveCommit(this.#config, ref);
     if (sha === null) throw new NotFoundError(`unknown ref: ${ref}`);
     return sha;
   }
@@ -173,25 +140,24 @@ export class GitScm implements Scm {
         { path: 'message', message: 'is blank' },
       ]);
     }
-    const current = await this.#tryResolve(targetRef);
+    const current = await resolveCommit(this.#config, targetRef);
     if (current === null) {
       throw new NotFoundError(`unknown branch: ${input.target}`);
     }
     if (current !== expected) throw new ConflictError('target moved');
     const sourceSha = await this.headSha(input.source);
     await this.#assertTestedTree(expected, sourceSha, treeSha);
-    const { stdout } = await runGit(this.#config, [
-      'commit-tree',
+    const mergedSha = await commitTree(this.#config, {
       treeSha,
-      '-p',
+      parents: [expected, sourceSha],
+      message: input.message,
+    });
+    await compareAndSwapRef(this.#config, {
+      name: targetRef,
+      next: mergedSha,
       expected,
-      '-p',
-      sourceSha,
-      '-m',
-      input.message,
-    ]);
-    const mergedSha = stdout.trim();
-    await this.#compareAndSwap(targetRef, mergedSha, expected, input);
+      reason: `converge: merge ${input.source} into ${input.target}`,
+    });
     return { mergedSha };
   }
 
@@ -199,8 +165,7 @@ export class GitScm implements Scm {
   async coChangeHistory(maxCommits: number): Promise<CoChangePair[]> {
     const commits = await this.commitLog(maxCommits);
     return countCoChanges(commits, {
-      minCount: COUPLING_MIN_CO_CHANGES,
-      top: COUPLING_TOP_N,
+      ...COUPLING,
       maxFilesPerCommit: this.#maxFilesPerCommit,
     });
   }
@@ -212,117 +177,21 @@ export class GitScm implements Scm {
         { path: 'maxCommits', message: 'must be a positive integer' },
       ]);
     }
-    const head = await this.#tryResolve('HEAD');
+    const head = await resolveCommit(this.#config, 'HEAD');
     if (head === null) return [];
-    const { stdout } = await runGit(this.#config, [
-      'log',
-      `--max-count=${maxCommits}`,
-      ...LOG_FLAGS,
-      head,
-      '--',
-    ]);
-    return parseLog(stdout);
+    return commitLog(this.#config, head, maxCommits);
   }
 
-  /** Both commits from one rev-parse; on failure, find the missing one. */
+  /** Both commits at once; when one is unknown, say which. */
   async #resolvePair(
     source: string,
     target: string,
-  ): Promise<{ sourceSha: string; targetSha: string }> {
+  ): Promise<[string, string]> {
     assertRefName(source, 'source');
     assertRefName(target, 'target');
-    const { stdout, exitCode } = await runGit(
-      this.#config,
-      [
-        'rev-parse',
-        '--end-of-options',
-        `${source}^{commit}`,
-        `${target}^{commit}`,
-      ],
-      [0, 128],
-    );
-    const [sourceSha, targetSha, ...extra] = stdout
-      .split('\n')
-      .filter(isObjectId);
-    if (exitCode === 0 && sourceSha && targetSha && extra.length === 0) {
-      return { sourceSha, targetSha };
-    }
-    const [s, t] = await Promise.all([
-      this.headSha(source),
-      this.headSha(target),
-    ]);
-    return { sourceSha: s, targetSha: t };
-  }
-
-  /** The merge base and the paths the source changed since it. */
-  async #changesSinceBase(
-    sourceSha: string,
-    targetSha: string,
-    source: string,
-    target: string,
-  ): Promise<{ mergeBaseSha: string; files: string[] }> {
-    const [base, diff] = await Promise.all([
-      runGit(this.#config, ['merge-base', targetSha, sourceSha], [0, 1]),
-      runGit(
-        this.#config,
-        [
-          'diff-tree',
-          ...DIFF_FLAGS,
-          '--merge-base',
-          targetSha,
-          sourceSha,
-          '--',
-        ],
-        [0, 128],
-      ),
-    ]);
-    if (base.exitCode === 1) {
-      throw new ValidationError(
-        `${source} and ${target} have no common history`,
-      );
-    }
-    const mergeBaseSha = base.stdout.trim();
-    if (diff.exitCode === 0) {
-      return { mergeBaseSha, files: parsePathList(diff.stdout) };
-    }
-    // Criss-cross history: --merge-base refuses several bases, so diff from
-    // the one `merge-base` picked (as `git diff target...source` does).
-    return {
-      mergeBaseSha,
-      files: await this.#diffNames(mergeBaseSha, sourceSha),
-    };
-  }
-
-  async #tryResolve(ref: string): Promise<string | null> {
-    const { stdout, exitCode } = await runGit(
-      this.#config,
-      [...REV_PARSE, `${ref}^{commit}`],
-      [0, 1],
-    );
-    return exitCode === 0 ? stdout.trim() : null;
-  }
-
-  async #mergeTree(
-    targetSha: string,
-    sourceSha: string,
-  ): Promise<MergeTreeOutcome> {
-    const { stdout, exitCode } = await runGit(
-      this.#config,
-      [...MERGE_TREE, targetSha, sourceSha],
-      [0, 1],
-    );
-    return parseMergeTree(stdout, exitCode === 0);
-  }
-
-  async #diffNames(baseSha: string, sourceSha: string): Promise<string[]> {
-    const { stdout } = await runGit(this.#config, [
-      'diff-tree',
-      ...DIFF_FLAGS,
-      baseSha,
-      sourceSha,
-      '--',
-    ]);
-    return parsePathList(stdout);
+    const both = await resolveCommits(this.#config, source, target);
+    if (both !== null) return both;
+    return Promise.all([this.headSha(source), this.headSha(target)]);
   }
 
   /** The merge commit must carry exactly the tree that was simulated. */
@@ -331,39 +200,16 @@ export class GitScm implements Scm {
     sourceSha: string,
     treeSha: string,
   ): Promise<void> {
-    const outcome = await this.#mergeTree(targetSha, sourceSha);
+    const outcome = await mergeTree(this.#config, targetSha, sourceSha);
     if (!outcome.clean || outcome.treeSha !== treeSha) {
       throw new ConflictError(
         'source moved: the tested tree is not the merge of the current source',
       );
     }
   }
+}
 
-  async #compareAndSwap(
-    targetRef: string,
-    mergedSha: string,
-    expected: string,
-    input: MergeInput,
-  ): Promise<void> {
-    const reason = `converge: merge ${input.source} into ${input.target}`;
-    try {
-      await runGit(this.#config, [
-        'update-ref',
-        '-m',
-        reason,
-        targetRef,
-        mergedSha,
-        expected,
-      ]);
-    } catch (error) {
-      if (!(error instanceof GitCommandError)) throw error;
-      const now = await this.#tryResolve(targetRef);
-      if (now !== expected) throw new ConflictError('target moved');
-      // "Unable to create '<ref>.lock'": the path is not translated.
-      if (!error.stderr.includes('.lock')) throw error;
-      throw new TransientError(`${targetRef} is locked by another writer`, 1, {
-        cause: error,
-      });
-    }
-  }
+/** `-c` pairs that set the author and committer of merge commits. */
+function identityArgs(name: string, email: string): string[] {
+  return ['-c', `user.name=${name}`, '-c', `user.email=${email}`];
 }

@@ -1,5 +1,6 @@
 import { ValidationError } from '../../domain/errors.js';
 import type { JsonObject } from '../../domain/intent.js';
+import type { Clock } from '../../ports/clock.js';
 
 /** A JSON column value as stored: text. */
 export function toJsonText(value: unknown): string {
@@ -34,6 +35,15 @@ export function isoToMs(iso: string, field: string): number {
     ]);
   }
   return ms;
+}
+
+/**
+ * Reads `clock` once and returns the instant in both forms, so a stored ISO
+ * text and the milliseconds it is compared by never disagree.
+ */
+export function readClock(clock: Clock): { ms: number; iso: string } {
+  const iso = clock.nowIso();
+  return { ms: isoToMs(iso, 'clock'), iso };
 }
 
 /** The ISO-8601 UTC string of an instant in milliseconds. */

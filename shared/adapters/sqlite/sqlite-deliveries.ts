@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { ConflictError } from '../../domain/errors.js';
 import type { Clock } from '../../ports/clock.js';
 import type { DeliveryStore } from '../../ports/store.js';
-import { checkDuration } from './sqlite-codec.js';
+import { checkDuration, readClock } from './sqlite-codec.js';
 import { guarded } from './sqlite-errors.js';
 
 /** How long a claim is kept when the caller gives no TTL. */
@@ -59,10 +59,10 @@ export class SqliteDeliveryStore implements DeliveryStore {
   claim(id: string, ttlMs: number = DEFAULT_CLAIM_TTL_MS): Promise<void> {
     return guarded(() => {
       checkDuration(ttlMs, 'ttlMs');
-      const now = this.clock.now();
+      const { ms: now, iso } = readClock(this.clock);
       const claimed = this.claimStatement.get({
         id,
-        receivedAt: this.clock.nowIso(),
+        receivedAt: iso,
         expiresMs: now + ttlMs,
         now,
       });

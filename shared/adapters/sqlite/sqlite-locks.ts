@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Clock } from '../../ports/clock.js';
 import type { LockInfo, LockStore } from '../../ports/store.js';
-import { checkDuration, msToIso } from './sqlite-codec.js';
+import { checkDuration, msToIso, readClock } from './sqlite-codec.js';
 import { guarded } from './sqlite-errors.js';
 
 interface LockRow {
@@ -77,12 +77,12 @@ export class SqliteLockStore implements LockStore {
   ): Promise<LockInfo | null> {
     return guarded(() => {
       checkDuration(ttlMs, 'ttlMs');
-      const now = this.clock.now();
+      const { ms: now, iso } = readClock(this.clock);
       const expiresMs = now + ttlMs;
       const row = this.acquireStatement.get({
         name,
         holder,
-        acquiredAt: this.clock.nowIso(),
+        acquiredAt: iso,
         expiresAt: msToIso(expiresMs),
         expiresMs,
         now,

@@ -6,7 +6,12 @@ import type {
   OutboxStore,
 } from '../../ports/store.js';
 import { pageLimit } from './page-cursor.js';
-import { isoToMs, parseJsonObject, toJsonText } from './sqlite-codec.js';
+import {
+  isoToMs,
+  parseJsonObject,
+  readClock,
+  toJsonText,
+} from './sqlite-codec.js';
 import { guarded } from './sqlite-errors.js';
 
 /** Entries returned by `pending` when the caller gives no limit. */
@@ -73,8 +78,7 @@ export class SqliteOutboxStore implements OutboxStore {
    * @throws SqliteError (SQLITE_CONSTRAINT_PRIMARYKEY) on a duplicate id.
    */
   insert(entry: OutboxInput): void {
-    const nowIso = this.clock.nowIso();
-    const now = isoToMs(nowIso, 'now');
+    const { ms: now, iso: nowIso } = readClock(this.clock);
     this.insertStatement.run({
       id: entry.id,
       kind: entry.kind,

@@ -2,7 +2,17 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Clock } from '../../ports/clock.js';
-import type { Store } from '../../ports/store.js';
+import type {
+  DeliveryStore,
+  EventStore,
+  IntentStore,
+  KeyStore,
+  LockStore,
+  OutboxStore,
+  PolicyStore,
+  RateLimitStore,
+  Store,
+} from '../../ports/store.js';
 import { migrate } from './schema.js';
 import { SqliteDeliveryStore } from './sqlite-deliveries.js';
 import { guarded } from './sqlite-errors.js';
@@ -44,25 +54,27 @@ export interface SqliteStoreOptions {
  * await store.close();
  */
 export class SqliteStore implements Store {
-  readonly events: SqliteEventStore;
-  readonly intents: SqliteIntentStore;
-  readonly policies: SqlitePolicyStore;
-  readonly locks: SqliteLockStore;
-  readonly deliveries: SqliteDeliveryStore;
-  readonly keys: SqliteKeyStore;
-  readonly rateLimits: SqliteRateLimitStore;
-  readonly outbox: SqliteOutboxStore;
+  readonly events: EventStore;
+  readonly intents: IntentStore;
+  readonly policies: PolicyStore;
+  readonly locks: LockStore;
+  readonly deliveries: DeliveryStore;
+  readonly keys: KeyStore;
+  readonly rateLimits: RateLimitStore;
+  readonly outbox: OutboxStore;
   private readonly pingStatement: Database.Statement<[], unknown>;
 
   private constructor(
     private readonly db: Database.Database,
     clock: Clock,
   ) {
-    this.events = new SqliteEventStore(db);
-    this.outbox = new SqliteOutboxStore(db, clock);
+    const events = new SqliteEventStore(db);
+    const outbox = new SqliteOutboxStore(db, clock);
+    this.events = events;
+    this.outbox = outbox;
     this.intents = new SqliteIntentStore(db, clock, {
-      insertEvent: (event) => this.events.insert(event),
-      insertOutbox: (entry) => this.outbox.insert(entry),
+      insertEvent: (event) => events.insert(event),
+      insertOutbox: (entry) => outbox.insert(entry),
     });
     this.policies = new SqlitePolicyStore(db, clock);
     this.locks = new SqliteLockStore(db, clock);

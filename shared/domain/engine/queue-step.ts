@@ -1,6 +1,7 @@
 import { ConflictError } from '../errors.js';
 import { buildEvent, newTraceId } from '../event.js';
 import type { Intent } from '../intent.js';
+import { recordProvenance } from '../provenance/record-provenance.js';
 import { authorizeAgentMerge } from './agent-gate.js';
 import type { EngineDeps } from './engine-deps.js';
 import { moveIntent } from './queue-events.js';
@@ -194,7 +195,29 @@ async function admit(
   if (!options.autoConfirm) {
     return decide(queued, 'queued', 'Revalidated against the target', traceId);
   }
-  return mergeQueued(deps, queued, outcome);
+  return withProvenance(deps, await mergeQueued(deps, queued, outcome));
+}
+
+/**
+ * Every merge leaves a provenance record in the same flow; failing to
+ * record never undoes the merge, and the decision says so.
+ */
+async function withProvenance(
+  deps: EngineDeps,
+  decision: QueueDecision,
+): Promise<QueueDecision> {
+  const { intentId, traceId, mergedSha } = decision;
+  if (decision.decision !== 'merged' || !mergedSha) return decision;
+  try {
+    await recordProvenance(deps, { intentId, traceId, mergedSha });
+    return decision;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      ...decision,
+      reason: `Merged; provenance not recorded: ${message}`,
+    };
+  }
 }
 
 async function mergeQueued(

@@ -4,8 +4,11 @@ import type { Intent } from '../intent.js';
 import {
   DEFAULT_RISK_POLICY,
   evaluateRiskGate,
+  type PolicyConfig,
+  type PolicyConfigOverride,
   type RiskGateResult,
   type RiskPolicy,
+  resolvePolicyConfig,
 } from '../policy/index.js';
 import {
   evaluateRisk,
@@ -60,28 +63,44 @@ export async function evaluateRiskStep(
   return risk;
 }
 
-/** The tenant's risk policy, or the configured default (DECISIONS 1). */
-export async function tenantRiskPolicy(
+/** The policy one tenant is held to: profiles and risk-gate thresholds. */
+export interface TenantPolicy {
+  config: PolicyConfig;
+  risk: RiskPolicy;
+}
+
+/**
+ * The tenant's stored risk policy over the configured defaults (DECISIONS
+ * 1), with its applied calibration as a profile override (DECISIONS 9).
+ */
+export async function tenantPolicy(
   deps: EngineDeps,
   tenantId: string | null,
-): Promise<RiskPolicy> {
+): Promise<TenantPolicy> {
   const base = deps.policy.risk ?? DEFAULT_RISK_POLICY;
-  if (!tenantId) return base;
-  const stored = await deps.store.policies.getRiskPolicy(tenantId);
-  return stored ? { ...base, ...(stored.data as Partial<RiskPolicy>) } : base;
+  const stored = tenantId
+    ? await deps.store.policies.getRiskPolicy(tenantId)
+    : null;
+  if (!stored) return { config: deps.policy, risk: base };
+  const { profiles, ...thresholds } = stored.data;
+  const config =
+    profiles && typeof profiles === 'object'
+      ? resolvePolicyConfig(deps.policy, { profiles } as PolicyConfigOverride)
+      : deps.policy;
+  return { config, risk: { ...base, ...(thresholds as Partial<RiskPolicy>) } };
 }
 
 /** The tenant risk gate: enforced only in enforce mode inside the rollout. */
-export async function riskGateStep(
-  deps: EngineDeps,
+export function riskGateStep(
   intent: Intent,
   risk: RiskEvaluation,
-): Promise<RiskGateResult> {
+  policy: RiskPolicy,
+): RiskGateResult {
   return evaluateRiskGate({
     intentId: intent.id,
     riskScore: risk.riskScore,
     damageScore: risk.damageScore,
     propagationScore: risk.propagationScore,
-    policy: await tenantRiskPolicy(deps, intent.tenantId),
+    policy,
   });
 }

@@ -14,7 +14,7 @@ import {
 import type { RiskEvaluation } from '../risk/index.js';
 import { runChecks } from './checks-step.js';
 import type { EngineDeps } from './engine-deps.js';
-import { evaluateRiskStep, riskGateStep } from './risk-step.js';
+import { evaluateRiskStep, riskGateStep, tenantPolicy } from './risk-step.js';
 import { simulate, simulationEvent } from './simulation-step.js';
 
 /** Options of one validation (reference: `validate` CLI flags). */
@@ -81,8 +81,9 @@ async function validateMergeable(
   options: ValidateOptions,
 ): Promise<ValidationOutcome> {
   const intent = base.before;
+  const tenant = await tenantPolicy(deps, intent.tenantId);
   const profile = profileFor(
-    deps.policy,
+    tenant.config,
     intent.riskLevel,
     intent.checksRequired,
   );
@@ -101,7 +102,7 @@ async function validateMergeable(
   }
   const risk = await evaluateRiskStep(deps, intent, base);
   const policy = evaluatePolicy({
-    config: deps.policy,
+    config: tenant.config,
     riskLevel: intent.riskLevel,
     checksPassed: checks.map((c) => c.check),
     checksRequired: intent.checksRequired,
@@ -110,7 +111,7 @@ async function validateMergeable(
     containmentScore: risk.containmentScore,
     propagationScore: risk.propagationScore,
   });
-  const riskGate = await riskGateStep(deps, intent, risk);
+  const riskGate = riskGateStep(intent, risk, tenant.risk);
   await appendPolicyEvent(deps, base, policy, riskGate);
   const reasons = policy.gates.filter((g) => !g.passed).map((g) => g.reason);
   if (riskGate.enforced) reasons.push(riskGateReason(riskGate));

@@ -10,6 +10,12 @@ import type { CoChangePair, RiskInput } from './risk-types.js';
  * dependencies (the intent node appears with the first `depends_on` edge);
  * the intent; the target; co-change files. It fixes PageRank summation and
  * tie order.
+ *
+ * S1's single-module `risk.py` added every file before any directory. The
+ * golden vectors are the same either way; the two orders differ only when a
+ * changed path is also another file's directory (the last `add_node` sets
+ * the kind) and in the order of near-equal ranks in the top-PageRank lists.
+ * We follow the later, refactored code.
  */
 
 const WEIGHT = {
@@ -65,14 +71,25 @@ function addCoLocation(
 
 function linkAllPairs(graph: DiGraph, group: readonly string[]): void {
   const edge = { rel: 'co_located', weight: WEIGHT.coLocated } as const;
-  group.forEach((a, i) => {
-    for (let j = i + 1; j < group.length; j++) {
-      const b = group[j] ?? a;
-      graph.addEdgeIfAbsent(a, b, edge);
-      graph.addEdgeIfAbsent(b, a, edge);
+  const nodes = group.map((file) => graph.ensureNode(file));
+  for (let i = 0; i < nodes.length; i++) {
+    const a = nodes[i] ?? -1;
+    for (let j = i + 1; j < nodes.length; j++) {
+      const b = nodes[j] ?? -1;
+      graph.addEdgeIfAbsentAt(a, b, edge);
+      graph.addEdgeIfAbsentAt(b, a, edge);
     }
-  });
+  }
 }
+
+const SCOPE_CONTAINS = {
+  rel: 'scope_contains',
+  weight: WEIGHT.scopeContains,
+} as const;
+const SCOPE_TOUCHES = {
+  rel: 'scope_touches',
+  weight: WEIGHT.scopeTouches,
+} as const;
 
 /** `scope_contains` when the scope is a case-insensitive substring of the path. */
 function addScopes(
@@ -81,16 +98,16 @@ function addScopes(
   files: readonly string[],
 ): void {
   const lowered = files.map((file) => file.toLowerCase());
+  const fileNodes = files.map((file) => graph.ensureNode(file));
   for (const scope of scopes) {
     graph.addNode(scope, 'scope');
+    const scopeNode = graph.ensureNode(scope);
     const needle = scope.toLowerCase();
-    files.forEach((file, k) => {
+    for (let k = 0; k < files.length; k++) {
       const contains = (lowered[k] ?? '').includes(needle);
-      graph.addEdge(scope, file, {
-        rel: contains ? 'scope_contains' : 'scope_touches',
-        weight: contains ? WEIGHT.scopeContains : WEIGHT.scopeTouches,
-      });
-    });
+      const data = contains ? SCOPE_CONTAINS : SCOPE_TOUCHES;
+      graph.addEdgeAt(scopeNode, fileNodes[k] ?? -1, data);
+    }
   }
 }
 

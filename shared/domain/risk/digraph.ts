@@ -64,15 +64,23 @@ export class DiGraph {
 
   /** Adds `id` if new; sets its kind when one is given. */
   addNode(id: string, kind?: NodeKind): void {
-    const node = this.#ensure(id);
+    const node = this.ensureNode(id);
     if (kind !== undefined) this.#kinds[node] = kind;
   }
 
   /** Adds `from -> to` (and missing endpoints, without a kind); overwrites its data. */
   addEdge(from: string, to: string, data: EdgeData): void {
-    const u = this.#ensure(from);
-    const v = this.#ensure(to);
-    const edge = this.#edgeIndex[u]?.get(v) ?? this.#newEdge(u, v);
+    this.addEdgeAt(this.ensureNode(from), this.ensureNode(to), data);
+  }
+
+  /**
+   * {@link addEdge} by node index (from {@link ensureNode}), for bulk edges.
+   * An index that is not a node adds nothing.
+   */
+  addEdgeAt(u: number, v: number, data: EdgeData): void {
+    const index = this.#edgeIndex[u];
+    if (index === undefined || v < 0 || v >= this.#ids.length) return;
+    const edge = index.get(v) ?? this.#newEdge(u, v);
     this.#edgeRel[edge] = data.rel;
     this.#edgeWeight[edge] = data.weight;
   }
@@ -82,19 +90,49 @@ export class DiGraph {
    * `if not G.has_edge(u, v): G.add_edge(u, v, ...)`); true if it added it.
    */
   addEdgeIfAbsent(from: string, to: string, data: EdgeData): boolean {
-    const u = this.#ensure(from);
-    const v = this.#ensure(to);
-    if (this.#edgeIndex[u]?.has(v)) return false;
+    return this.addEdgeIfAbsentAt(
+      this.ensureNode(from),
+      this.ensureNode(to),
+      data,
+    );
+  }
+
+  /**
+   * {@link addEdgeIfAbsent} by node index, for bulk edges between nodes
+   * already resolved with {@link ensureNode}. An index that is not a node
+   * adds nothing and returns false.
+   */
+  addEdgeIfAbsentAt(u: number, v: number, data: EdgeData): boolean {
+    const index = this.#edgeIndex[u];
+    if (index === undefined || v < 0 || v >= this.#ids.length) return false;
+    if (index.has(v)) return false;
     const edge = this.#newEdge(u, v);
     this.#edgeRel[edge] = data.rel;
     this.#edgeWeight[edge] = data.weight;
     return true;
   }
 
+  /** Index of `id` (its insertion rank), adding it without a kind if new. */
+  ensureNode(id: string): number {
+    let node = this.#index.get(id);
+    if (node === undefined) {
+      node = this.#ids.length;
+      this.#index.set(id, node);
+      this.#ids.push(id);
+      this.#kinds.push(undefined);
+      this.#outEdges.push([]);
+      this.#inEdges.push([]);
+      this.#edgeIndex.push(new Map());
+    }
+    return node;
+  }
+
+  /** Whether `id` is a node (of any kind). */
   hasNode(id: string): boolean {
     return this.#index.has(id);
   }
 
+  /** Whether the edge `from -> to` exists. */
   hasEdge(from: string, to: string): boolean {
     const u = this.#index.get(from);
     const v = this.#index.get(to);
@@ -108,10 +146,12 @@ export class DiGraph {
     return node === undefined ? undefined : this.#kinds[node];
   }
 
+  /** Number of nodes. */
   get nodeCount(): number {
     return this.#ids.length;
   }
 
+  /** Number of edges, self-loops included. */
   get edgeCount(): number {
     return this.#edgeFrom.length;
   }
@@ -121,17 +161,17 @@ export class DiGraph {
     return this.#ids.values();
   }
 
-  /** Successors of `id` with edge data, in edge insertion order. */
+  /** Successors of `id` with edge data, in edge insertion order (a copy). */
   successors(id: string): ReadonlyMap<string, EdgeData> {
     return this.#neighbours(this.#outEdges, this.#edgeTo, id);
   }
 
-  /** Predecessors of `id` with edge data, in edge insertion order. */
+  /** Predecessors of `id` with edge data, in edge insertion order (a copy). */
   predecessors(id: string): ReadonlyMap<string, EdgeData> {
     return this.#neighbours(this.#inEdges, this.#edgeFrom, id);
   }
 
-  /** Index-based snapshot for the numeric algorithms. */
+  /** Index-based snapshot for the numeric algorithms (later changes do not show). */
   toIndexed(): IndexedGraph {
     const pick = (lists: number[][], ends: readonly number[]) => ({
       nodes: lists.map((edges) => edges.map((e) => ends[e] ?? -1)),
@@ -149,20 +189,6 @@ export class DiGraph {
       predWeight: pred.weights,
       edgeCount: this.#edgeFrom.length,
     };
-  }
-
-  #ensure(id: string): number {
-    let node = this.#index.get(id);
-    if (node === undefined) {
-      node = this.#ids.length;
-      this.#index.set(id, node);
-      this.#ids.push(id);
-      this.#kinds.push(undefined);
-      this.#outEdges.push([]);
-      this.#inEdges.push([]);
-      this.#edgeIndex.push(new Map());
-    }
-    return node;
   }
 
   #newEdge(u: number, v: number): number {

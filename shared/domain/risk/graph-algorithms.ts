@@ -61,7 +61,7 @@ export function topologicalOrder(graph: IndexedGraph): number[] | undefined {
         if (left === 0) nextGeneration.push(child);
       }
     }
-    order.push(...generation);
+    for (const node of generation) order.push(node);
     generation = nextGeneration;
   }
   return order.length === graph.ids.length ? order : undefined;

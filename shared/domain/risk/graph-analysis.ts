@@ -9,9 +9,9 @@ import { weightedPageRank } from './pagerank.js';
 import { findSimpleCycles } from './simple-cycles.js';
 
 /**
- * Cap of the cycle enumeration for path dependence (20); the spiral bomb
- * uses the first 10 of the same enumeration, as the original's two loops
- * walk the same generator.
+ * Cap of the cycle enumeration for path dependence (20). The original runs
+ * the same enumeration twice, capped at 20 and at 10, so the spiral bomb's
+ * cycles are the first 10 of these.
  */
 export const PATH_DEPENDENCE_CYCLE_CAP = 20;
 

@@ -7,6 +7,29 @@ const SHOWN = 5;
 const PRECISION = 4;
 
 /**
+ * The `count` best-ranked node indices, best first; equal ranks keep index
+ * order (what a stable descending sort would give), in O(n * count).
+ */
+function topRanked(pagerank: Float64Array, count: number): number[] {
+  const top: number[] = [];
+  pagerank.forEach((rank, node) => {
+    const last = top.at(-1);
+    if (
+      top.length >= count &&
+      last !== undefined &&
+      !(rank > (pagerank[last] ?? 0))
+    ) {
+      return;
+    }
+    let at = top.length;
+    while (at > 0 && rank > (pagerank[top[at - 1] ?? 0] ?? 0)) at -= 1;
+    top.splice(at, 0, node);
+    if (top.length > count) top.pop();
+  });
+  return top;
+}
+
+/**
  * Graph summary: node and edge counts, the PageRank maximum and top 5, the
  * top 5 `file` nodes among the 10 best ranked, components and density
  * (ranks and density rounded to 4 decimals). Ties in rank keep node
@@ -28,10 +51,7 @@ export function summarizeGraph(analysis: GraphAnalysis): GraphMetrics {
       density: 0.0,
     };
   }
-  const ranked = graph.ids
-    .map((_, node) => node)
-    .sort((a, b) => (pagerank[b] ?? 0) - (pagerank[a] ?? 0))
-    .slice(0, TOP_RANKED);
+  const ranked = topRanked(pagerank, TOP_RANKED);
   const rankOf = (node: number): number =>
     roundHalfEven(pagerank[node] ?? 0, PRECISION);
   const idOf = (node: number): string => graph.ids[node] ?? '';

@@ -35,32 +35,35 @@ export function pairwiseSum(
   start = 0,
   count = values.length - start,
 ): number {
-  const at = (i: number): number => values[start + i] ?? 0;
   if (count < 8) {
     let sum = -0;
-    for (let i = 0; i < count; i++) sum += at(i);
+    for (let i = start; i < start + count; i++) sum += values[i] ?? 0;
     return sum;
   }
-  if (count <= PAIRWISE_BLOCK) {
-    const acc = [at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7)];
-    let i = 8;
-    for (; i < count - (count % 8); i += 8) {
-      for (let lane = 0; lane < 8; lane++) {
-        acc[lane] = (acc[lane] ?? 0) + at(i + lane);
-      }
-    }
-    const [a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0] =
-      acc;
-    let sum = a0 + a1 + (a2 + a3) + (a4 + a5 + (a6 + a7));
-    for (; i < count; i++) sum += at(i);
-    return sum;
-  }
+  if (count <= PAIRWISE_BLOCK) return blockSum(values, start, count);
   let half = Math.floor(count / 2);
   half -= half % 8;
   return (
     pairwiseSum(values, start, half) +
     pairwiseSum(values, start + half, count - half)
   );
+}
+
+/** 8 <= count <= 128: eight interleaved accumulators, then the tail. */
+function blockSum(values: ArrayLike<number>, start: number, count: number) {
+  const acc = new Float64Array(8);
+  for (let lane = 0; lane < 8; lane++) acc[lane] = values[start + lane] ?? 0;
+  const blockEnd = start + count - (count % 8);
+  let i = start + 8;
+  for (; i < blockEnd; i += 8) {
+    for (let lane = 0; lane < 8; lane++) {
+      acc[lane] = (acc[lane] ?? 0) + (values[i + lane] ?? 0);
+    }
+  }
+  const [a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0] = acc;
+  let sum = a0 + a1 + (a2 + a3) + (a4 + a5 + (a6 + a7));
+  for (; i < start + count; i++) sum += values[i] ?? 0;
+  return sum;
 }
 
 interface TransitionMatrix {
@@ -72,12 +75,11 @@ interface TransitionMatrix {
 }
 
 /**
- * Row-normalised weights (`Q @ A` with `Q = diag(1 / row sums)`), each row
- * ordered by target index as in SciPy's canonical CSR. Walking targets in
- * index order and appending to their sources' rows sorts every row without
- * a sort.
+ * The weight matrix in CSR form with each row ordered by target index, as in
+ * SciPy's canonical CSR. Walking targets in index order and appending to
+ * their sources' rows sorts every row without a sort.
  */
-function buildTransitionMatrix(graph: IndexedGraph): TransitionMatrix {
+function weightRows(graph: IndexedGraph): Omit<TransitionMatrix, 'dangling'> {
   const n = graph.ids.length;
   const rowStart = new Int32Array(n + 1);
   for (let j = 0; j < n; j++) {
@@ -87,23 +89,33 @@ function buildTransitionMatrix(graph: IndexedGraph): TransitionMatrix {
   const target = new Int32Array(graph.edgeCount);
   const value = new Float64Array(graph.edgeCount);
   for (let i = 0; i < n; i++) {
+    const sources = graph.pred[i] ?? [];
     const weights = graph.predWeight[i] ?? [];
-    (graph.pred[i] ?? []).forEach((j, k) => {
+    for (let k = 0; k < sources.length; k++) {
+      const j = sources[k] ?? 0;
       const slot = cursor[j] ?? 0;
       target[slot] = i;
       value[slot] = weights[k] ?? 0;
       cursor[j] = slot + 1;
-    });
+    }
   }
+  return { rowStart, target, value };
+}
+
+/**
+ * Row-normalised weights (`Q @ A` with `Q = diag(1 / row sums)`); rows that
+ * sum to 0 are the dangling nodes.
+ */
+function buildTransitionMatrix(graph: IndexedGraph): TransitionMatrix {
+  const { rowStart, target, value } = weightRows(graph);
   const dangling: number[] = [];
-  for (let j = 0; j < n; j++) {
+  for (let j = 0; j < graph.ids.length; j++) {
     const start = rowStart[j] ?? 0;
     const end = rowStart[j + 1] ?? 0;
     // `A.sum(axis=1)` on CSR is `np.add.reduceat`: first + pairwise(rest).
+    const rest = end - start - 1;
     const sum =
-      end > start
-        ? (value[start] ?? 0) + pairwiseSum(value, start + 1, end - start - 1)
-        : 0;
+      rest < 0 ? 0 : (value[start] ?? 0) + pairwiseSum(value, start + 1, rest);
     if (sum === 0) dangling.push(j);
     const inverse = sum === 0 ? 0 : 1 / sum;
     for (let slot = start; slot < end; slot++) {
@@ -113,35 +125,43 @@ function buildTransitionMatrix(graph: IndexedGraph): TransitionMatrix {
   return { rowStart, target, value, dangling };
 }
 
+interface PowerBuffers {
+  readonly product: Float64Array;
+  readonly diff: Float64Array;
+}
+
+/** One step `x' = alpha (x A + dangling mass / N) + (1 - alpha) / N` into `next`. */
 function powerStep(
   matrix: TransitionMatrix,
   x: Float64Array,
+  next: Float64Array,
+  buffers: PowerBuffers,
   alpha: number,
-  uniform: number,
-): Float64Array {
+): void {
   const n = x.length;
+  const uniform = 1 / n;
   let danglingMass = 0;
   for (const j of matrix.dangling) danglingMass += x[j] ?? 0;
-  const product = new Float64Array(n);
+  const { product } = buffers;
+  product.fill(0);
+  const { rowStart, target, value } = matrix;
   for (let j = 0; j < n; j++) {
     const xj = x[j] ?? 0;
-    const end = matrix.rowStart[j + 1] ?? 0;
-    for (let slot = matrix.rowStart[j] ?? 0; slot < end; slot++) {
-      const i = matrix.target[slot] ?? 0;
-      product[i] = (product[i] ?? 0) + (matrix.value[slot] ?? 0) * xj;
+    const end = rowStart[j + 1] ?? 0;
+    for (let slot = rowStart[j] ?? 0; slot < end; slot++) {
+      const i = target[slot] ?? 0;
+      product[i] = (product[i] ?? 0) + (value[slot] ?? 0) * xj;
     }
   }
   const teleport = (1 - alpha) * uniform;
   const spread = danglingMass * uniform;
-  const next = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     next[i] = alpha * ((product[i] ?? 0) + spread) + teleport;
   }
-  return next;
 }
 
-function l1Distance(a: Float64Array, b: Float64Array): number {
-  const diff = new Float64Array(a.length);
+/** `np.absolute(x - xlast).sum()`: pairwise, starting from the identity 0. */
+function l1Distance(a: Float64Array, b: Float64Array, diff: Float64Array) {
   for (let i = 0; i < a.length; i++) {
     diff[i] = Math.abs((a[i] ?? 0) - (b[i] ?? 0));
   }
@@ -163,12 +183,16 @@ export function weightedPageRank(
   const n = graph.ids.length;
   if (n === 0) return new Float64Array(0);
   const matrix = buildTransitionMatrix(graph);
-  const uniform = 1 / n;
-  let x: Float64Array = new Float64Array(n).fill(uniform);
+  const buffers = {
+    product: new Float64Array(n),
+    diff: new Float64Array(n),
+  };
+  let x = new Float64Array(n).fill(1 / n);
+  let next = new Float64Array(n);
   for (let iteration = 0; iteration < maxIterations; iteration++) {
-    const next = powerStep(matrix, x, alpha, uniform);
-    if (l1Distance(next, x) < n * tolerance) return next;
-    x = next;
+    powerStep(matrix, x, next, buffers, alpha);
+    if (l1Distance(next, x, buffers.diff) < n * tolerance) return next;
+    [x, next] = [next, x];
   }
   throw new PageRankConvergenceError(maxIterations);
 }

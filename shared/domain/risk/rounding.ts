@@ -11,8 +11,8 @@
 
 interface RoundedDecimal {
   readonly negative: boolean;
-  /** The rounded magnitude scaled by `10 ** digits`. */
-  readonly scaled: bigint;
+  /** The rounded magnitude scaled by `10 ** digits` (an integer). */
+  readonly scaled: bigint | number;
 }
 
 const FLOAT_VIEW = new DataView(new ArrayBuffer(8));
@@ -44,10 +44,28 @@ function exactDecimal(x: number): {
   };
 }
 
+/**
+ * Fast path: `|x| * 10^d` carries at most half an ulp of error, so when its
+ * fraction is clearly away from one half the rounding direction is certain.
+ * Near a tie (or for huge values) it gives up and the exact path decides.
+ */
+function roundFast(x: number, digits: number): RoundedDecimal | undefined {
+  if (digits > 15) return undefined;
+  const scaled = Math.abs(x) * 10 ** digits;
+  if (!(scaled < 2 ** 50)) return undefined;
+  const whole = Math.floor(scaled);
+  const fraction = scaled - whole;
+  if (Math.abs(fraction - 0.5) <= (scaled + 1) * 2 ** -50) return undefined;
+  const negative = x < 0 || Object.is(x, -0);
+  return { negative, scaled: fraction > 0.5 ? whole + 1 : whole };
+}
+
 function roundExact(x: number, digits: number): RoundedDecimal {
   if (!Number.isInteger(digits) || digits < 0) {
     throw new RangeError(`digits must be a non-negative integer: ${digits}`);
   }
+  const fast = roundFast(x, digits);
+  if (fast !== undefined) return fast;
   const exact = exactDecimal(x);
   if (exact.scale <= digits) {
     const scaled = exact.digits * 10n ** BigInt(digits - exact.scale);
@@ -83,7 +101,14 @@ function toFixedString(rounded: RoundedDecimal, digits: number): string {
  */
 export function roundHalfEven(x: number, digits: number): number {
   if (!Number.isFinite(x)) return x;
-  return Number(toFixedString(roundExact(x, digits), digits));
+  const rounded = roundExact(x, digits);
+  if (typeof rounded.scaled === 'number') {
+    // Both operands are exact integers, so the quotient is the double
+    // nearest to the decimal, which is what Python's round() returns.
+    const magnitude = rounded.scaled / 10 ** digits;
+    return rounded.negative ? -magnitude : magnitude;
+  }
+  return Number(toFixedString(rounded, digits));
 }
 
 /**

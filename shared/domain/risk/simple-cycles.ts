@@ -56,7 +56,7 @@ function unblock(state: SearchState, node: number): void {
     state.blocked[item] = 0;
     const waiting = state.blockedBy[item];
     if (waiting !== undefined && waiting.length > 0) {
-      pending.push(...waiting);
+      for (const blocker of waiting) pending.push(blocker);
       waiting.length = 0;
     }
   }

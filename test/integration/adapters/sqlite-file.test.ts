@@ -60,6 +60,8 @@ describe('SqliteStore on a file', () => {
     expect(
       inspect(path, (db) => db.pragma('journal_mode', { simple: true })),
     ).toBe('wal');
+    // busy_timeout, synchronous and foreign_keys are per connection: only
+    // the store's own connection shows them, hence this one private peek.
     const pragmas = (store as unknown as { db: Database.Database }).db;
     expect(pragmas.pragma('busy_timeout', { simple: true })).toBe(2500);
     expect(pragmas.pragma('synchronous', { simple: true })).toBe(1);

@@ -27,6 +27,33 @@ function complete(size: number): Edge[] {
   );
 }
 
+/** A reproducible G(n, p) digraph (LCG-driven). */
+function randomGraph(size: number, density: number, seed: number) {
+  const names = Array.from({ length: size }, (_, i) => `v${i}`);
+  let state = seed;
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  const edges = names.flatMap((a) =>
+    names.filter(() => next() < density).map((b): Edge => [a, b]),
+  );
+  return graphOf(edges, names);
+}
+
+/** networkx `descendants`: reachable by >= 1 edge, never the source itself. */
+function descendantsOf(graph: ReturnType<typeof graphOf>, source: number) {
+  const seen = new Set<number>();
+  const queue = [...(graph.succ[source] ?? [])];
+  for (let node = queue.shift(); node !== undefined; node = queue.shift()) {
+    if (seen.has(node)) continue;
+    seen.add(node);
+    queue.push(...(graph.succ[node] ?? []));
+  }
+  seen.delete(source);
+  return [...seen];
+}
+
 function longestPath(edges: readonly Edge[]): number | undefined {
   const graph = graphOf(edges);
   const order = topologicalOrder(graph);
@@ -160,30 +187,9 @@ describe('countDescendantsOfAll', () => {
 
   it('matches a per-source traversal on a random graph', () => {
     // Prepare
-    const names = Array.from({ length: 30 }, (_, i) => `v${i}`);
-    let seed = 7;
-    const next = () => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed / 2147483648;
-    };
-    const edges: Edge[] = [];
-    for (const a of names) {
-      for (const b of names) if (next() < 0.06) edges.push([a, b]);
-    }
-    const graph = graphOf(edges, names);
+    const graph = randomGraph(30, 0.06, 7);
     const sources = [0, 3, 5, 11, 17];
-    const union = new Set<number>();
-    for (const source of sources) {
-      const seen = new Set<number>();
-      const queue = [...(graph.succ[source] ?? [])];
-      for (let node = queue.shift(); node !== undefined; node = queue.shift()) {
-        if (seen.has(node)) continue;
-        seen.add(node);
-        queue.push(...(graph.succ[node] ?? []));
-      }
-      seen.delete(source);
-      for (const node of seen) union.add(node);
-    }
+    const union = new Set(sources.flatMap((s) => descendantsOf(graph, s)));
 
     // Act
     const count = countDescendantsOfAll(graph, sources);
@@ -243,6 +249,46 @@ describe('findSimpleCycles', () => {
     // Assess
     expect(cycles).toHaveLength(20);
     expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('stops at the cap on a dense graph without 2-cycles (a tournament)', () => {
+    // Prepare: every pair joined one way only, so the general search runs
+    const size = 80;
+    const edges: Edge[] = [];
+    for (let a = 0; a < size; a++) {
+      for (let b = a + 1; b < size; b++) {
+        edges.push(
+          (a * 7 + b * 13) % 3 === 0 ? [`t${a}`, `t${b}`] : [`t${b}`, `t${a}`],
+        );
+      }
+    }
+    const graph = graphOf(edges);
+    const started = performance.now();
+
+    // Act
+    const cycles = findSimpleCycles(graph, 20);
+
+    // Assess
+    expect(cycles).toHaveLength(20);
+    expect(cycles.every((cycle) => cycle.length >= 3)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('counts 2-cycles and longer cycles together below the cap', () => {
+    // Prepare: 19 mutual pairs plus one 3-cycle
+    const edges: Edge[] = [];
+    for (let i = 0; i < 19; i++) {
+      edges.push([`p${i}`, `q${i}`], [`q${i}`, `p${i}`]);
+    }
+    edges.push(['x', 'y'], ['y', 'z'], ['z', 'x']);
+
+    // Act
+    const capped = findSimpleCycles(graphOf(edges), 20);
+    const all = findSimpleCycles(graphOf(edges), 100);
+
+    // Assess
+    expect(capped).toHaveLength(20);
+    expect(all).toHaveLength(20);
   });
 
   it('returns nothing for a cap of 0 or an empty graph', () => {

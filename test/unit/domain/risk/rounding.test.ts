@@ -124,6 +124,25 @@ describe('roundHalfEven', () => {
     );
   });
 
+  it('agrees next to decimal ties, where the double is just off the tie', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -10_000_000, max: 10_000_000 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.integer({ min: -3, max: 3 }),
+        (k, digits, ulps) => {
+          const tie = (k + 0.5) / 10 ** digits;
+          const x = tie + ulps * Number.EPSILON * Math.abs(tie);
+          expect(roundHalfEven(x, digits)).toBe(
+            Number(referenceRound(x, digits)),
+          );
+          expect(formatFixed(x, digits)).toBe(referenceRound(x, digits));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
   it('is idempotent', () => {
     fc.assert(
       fc.property(

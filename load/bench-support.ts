@@ -1,0 +1,115 @@
+/** Shared helpers of the load/ scripts: temp workspace, child stack, results. */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const RESULTS = join(ROOT, 'load', 'results');
+
+/** Writes `load/results/<name>.json`. */
+export function writeResult(name: string, data: unknown): void {
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(
+    join(RESULTS, `${name}.json`),
+    `${JSON.stringify(data, null, 2)}\n`,
+  );
+}
+
+/** A temp git repo on main with one commit and a passing Makefile. */
+export function tempRepo(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'converge-bench-repo-'));
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir });
+  git('init', '-q', '-b', 'main');
+  git('config', 'user.email', 'bench@converge.local');
+  git('config', 'user.name', 'bench');
+  writeFileSync(join(dir, 'Makefile'), 'lint:\n\t@true\ntest:\n\t@true\n');
+  writeFileSync(join(dir, 'README.md'), '# bench\n');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'init');
+  return dir;
+}
+
+/** A local stack child process on a free port with its own store and repo. */
+export interface StackProcess {
+  url: string;
+  key: string;
+  dbPath: string;
+  child: ChildProcess;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts `bin/local.ts` and waits for its "listening" line. */
+export async function startStack(options: {
+  port: number;
+  dbPath?: string;
+  repoDir?: string;
+  env?: Record<string, string>;
+}): Promise<StackProcess> {
+  const dbPath =
+    options.dbPath ??
+    join(mkdtempSync(join(tmpdir(), 'converge-bench-db-')), 'c.db');
+  const key = 'cvg_bench_admin_key_0123456789abcdef';
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'bin', 'local.ts')],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: String(options.port),
+        CONVERGE_DB_PATH: dbPath,
+        CONVERGE_REPO_DIR: options.repoDir ?? tempRepo(),
+        CONVERGE_BOOTSTRAP_KEY: key,
+        CONVERGE_RATE_LIMIT_RPM: '100000000',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error('stack did not start')),
+      60_000,
+    );
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('listening on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`stack exited with ${code}: ${stderr.slice(-2000)}`)),
+    );
+  });
+  return {
+    url: `http://127.0.0.1:${options.port}`,
+    key,
+    dbPath,
+    child,
+    stop: (signal = 'SIGTERM') =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+      }),
+  };
+}
+
+/** Median and spread of repeated measurements. */
+export function summarize(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return {
+    median: at(0.5),
+    min: sorted[0] ?? 0,
+    max: sorted.at(-1) ?? 0,
+    runs: values.length,
+  };
+}

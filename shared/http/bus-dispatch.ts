@@ -1,0 +1,123 @@
+import { processQueue } from '../domain/engine/process-queue.js';
+import { validateIntent } from '../domain/engine/validate-intent.js';
+import { InvalidTransitionError, TransientError } from '../domain/errors.js';
+import type {
+  BusMessage,
+  GithubEventMessage,
+  ProcessBranchMessage,
+  PublishOutboxMessage,
+  ValidateIntentMessage,
+} from '../ports/bus.js';
+import type { Deps } from '../runtime/deps.js';
+import { loadStoredPayload } from './github-claim-check.js';
+import { type GithubDelivery, handleGithubEvent } from './github-dispatch.js';
+import { logger } from './powertools.js';
+
+/**
+ * Publishes outbox work for a `publish-outbox` message. The outbox entry is
+ * durable in the store (DECISIONS 13), so the message is only a nudge: a
+ * hook that does nothing loses no decision.
+ */
+export type PublishOutboxHook = (
+  deps: Deps,
+  message: PublishOutboxMessage,
+) => Promise<void>;
+
+const logOnly: PublishOutboxHook = async (_deps, message) => {
+  // Placeholder until shared/domain/outbox/publish-outbox.ts lands; the
+  // entry stays pending and is published by the next publisher run.
+  logger.warn('no outbox publisher wired; entry left pending', {
+    outboxId: message.outboxId,
+  });
+};
+
+let publishOutbox: PublishOutboxHook = logOnly;
+
+/**
+ * Installs the publisher of `publish-outbox` messages (the composition root
+ * calls it with `publishPending` once the outbox publisher exists).
+ * @example
+ * setPublishOutboxHook((deps) => publishPending(deps, { limit: 25 }).then(() => undefined));
+ */
+export function setPublishOutboxHook(hook: PublishOutboxHook | null): void {
+  publishOutbox = hook ?? logOnly;
+}
+
+async function processBranch(
+  deps: Deps,
+  message: ProcessBranchMessage,
+): Promise<void> {
+  const result = await processQueue(deps, {
+    tenantId: message.tenantId,
+    repo: message.repo,
+    target: message.target,
+    holder: `bus-${deps.ids.hex(12)}`,
+    autoConfirm: deps.env.CONVERGE_AUTO_MERGE,
+    skipChecks: deps.env.CONVERGE_SKIP_CHECKS,
+    lockTtlMs: deps.env.CONVERGE_QUEUE_LOCK_TTL * 1000,
+  });
+  if (result.lock !== undefined) {
+    // Someone else works this branch now; try again after it is done.
+    throw new TransientError(result.error, 5);
+  }
+}
+
+async function validate(
+  deps: Deps,
+  message: ValidateIntentMessage,
+): Promise<void> {
+  try {
+    await validateIntent(deps, message.intentId, {
+      skipChecks: deps.env.CONVERGE_SKIP_CHECKS,
+      ...(message.traceId === undefined ? {} : { traceId: message.traceId }),
+    });
+  } catch (error) {
+    // Merged or rejected since the request (a PR closed right after it was
+    // opened): nothing to validate, and not a poison message either.
+    if (!(error instanceof InvalidTransitionError)) throw error;
+    logger.info('validation skipped: intent settled', {
+      intentId: message.intentId,
+      status: error.from,
+    });
+  }
+}
+
+async function githubDelivery(
+  deps: Deps,
+  message: GithubEventMessage,
+): Promise<GithubDelivery> {
+  const payload =
+    message.payloadKey === undefined
+      ? message.payload
+      : await loadStoredPayload(deps.store, message.payloadKey);
+  return { deliveryId: message.deliveryId, name: message.name, payload };
+}
+
+/**
+ * Runs one bus message: validate-intent -> `validateIntent`;
+ * process-branch -> `processQueue` under the branch's lock; publish-outbox
+ * -> the outbox hook; github-event -> the GitHub use cases (payload inline
+ * or behind its claim check). Used by the Lambda queue processor and by the
+ * local stack's in-process worker.
+ * @throws ValidationError / NotFoundError / InvalidTransitionError
+ *   (permanent: retrying cannot help); TransientError, ConflictError and
+ *   anything else (retry).
+ * @example
+ * await dispatchBusMessage(deps, parseBusMessage(record.body));
+ */
+export async function dispatchBusMessage(
+  deps: Deps,
+  message: BusMessage,
+): Promise<void> {
+  switch (message.kind) {
+    case 'validate-intent':
+      return validate(deps, message);
+    case 'process-branch':
+      return processBranch(deps, message);
+    case 'publish-outbox':
+      return publishOutbox(deps, message);
+    case 'github-event':
+      await handleGithubEvent(deps, await githubDelivery(deps, message));
+      return;
+  }
+}
