@@ -1,6 +1,10 @@
 import { processQueue } from '../domain/engine/process-queue.js';
 import { validateIntent } from '../domain/engine/validate-intent.js';
 import { InvalidTransitionError, TransientError } from '../domain/errors.js';
+import {
+  type PublishOutboxOptions,
+  publishPending,
+} from '../domain/outbox/publish-outbox.js';
 import type {
   BusMessage,
   GithubEventMessage,
@@ -8,6 +12,7 @@ import type {
   PublishOutboxMessage,
   ValidateIntentMessage,
 } from '../ports/bus.js';
+import type { Publisher } from '../ports/publisher.js';
 import type { Deps } from '../runtime/deps.js';
 import { loadStoredPayload } from './github-claim-check.js';
 import { type GithubDelivery, handleGithubEvent } from './github-dispatch.js';
@@ -24,8 +29,8 @@ export type PublishOutboxHook = (
 ) => Promise<void>;
 
 const logOnly: PublishOutboxHook = async (_deps, message) => {
-  // Placeholder until shared/domain/outbox/publish-outbox.ts lands; the
-  // entry stays pending and is published by the next publisher run.
+  // No publisher wired (the local stack): the entry stays pending in the
+  // store, where the next publisher run finds it.
   logger.warn('no outbox publisher wired; entry left pending', {
     outboxId: message.outboxId,
   });
@@ -34,10 +39,33 @@ const logOnly: PublishOutboxHook = async (_deps, message) => {
 let publishOutbox: PublishOutboxHook = logOnly;
 
 /**
- * Installs the publisher of `publish-outbox` messages (the composition root
- * calls it with `publishPending` once the outbox publisher exists).
+ * The hook that publishes through `publisher`: one `publishPending` run
+ * (DECISIONS 13) over the due entries, the message's included. A run held
+ * by another publisher publishes them itself, so a busy lock is no error.
  * @example
- * setPublishOutboxHook((deps) => publishPending(deps, { limit: 25 }).then(() => undefined));
+ * setPublishOutboxHook(publishWith(new GitHubPublisher(client)));
+ */
+export function publishWith(
+  publisher: Publisher,
+  options: PublishOutboxOptions = {},
+): PublishOutboxHook {
+  return async (deps, message) => {
+    const summary = await publishPending(
+      { store: deps.store, publisher, clock: deps.clock, ids: deps.ids },
+      options,
+    );
+    logger.info('outbox published', {
+      outboxId: message.outboxId,
+      published: summary.published.length,
+      retrying: summary.retrying.length,
+      busy: summary.busy,
+    });
+  };
+}
+
+/**
+ * Installs the publisher of `publish-outbox` messages (the composition root
+ * calls it with `publishWith(publisher)`); null restores the log-only hook.
  */
 export function setPublishOutboxHook(hook: PublishOutboxHook | null): void {
   publishOutbox = hook ?? logOnly;

@@ -105,6 +105,13 @@ export interface Scm {
   headSha(ref: string): Promise<string>;
 
   /**
+   * The tree of a commit (for "merged tree == tested tree" claims).
+   * @throws NotFoundError when the commit is unknown
+   * @throws ValidationError when `commitSha` is not an object id
+   */
+  treeOf(commitSha: string): Promise<string>;
+
+  /**
    * Creates a merge commit whose tree is exactly `treeSha`, with parents
    * `expectedTargetSha` and the source commit, then moves the target branch
    * to it with a compare-and-swap. No work tree or index is touched; a work

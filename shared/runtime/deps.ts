@@ -1,21 +1,6 @@
-import type { Env } from '../config/env.js';
-import type { EngineDeps } from '../domain/engine/engine-deps.js';
-import type { Bus } from '../ports/bus.js';
+import type { Deps } from './deps-type.js';
 
-/**
- * Everything a handler or a use case needs, built once per cold start (or
- * once by the local stack) and passed down explicitly.
- */
-export interface Deps extends EngineDeps {
-  env: Env;
-  /** The work bus (SQS FIFO, or the in-process bus locally); absent: none. */
-  bus?: Bus;
-  /**
-   * The GitHub webhook secret, fetched (and cached) by the composition root;
-   * resolves null when none is configured (webhooks then answer 403).
-   */
-  webhookSecret?: () => Promise<string | null>;
-}
+export type { Deps } from './deps-type.js';
 
 let current: Deps | undefined;
 let factory: (() => Promise<Deps>) | undefined;
@@ -40,6 +25,11 @@ export function setDepsFactory(create: () => Promise<Deps>): void {
  */
 export async function getDeps(): Promise<Deps> {
   if (current) return current;
+  if (!factory && process.env.AWS_LAMBDA_FUNCTION_NAME) {
+    // In Lambda the deps come from the environment on the first invocation.
+    factory = () =>
+      import('./lambda-deps.js').then((m) => m.createLambdaDeps());
+  }
   if (!factory) throw new Error('deps not configured');
   pending ??= factory().then((deps) => {
     current = deps;

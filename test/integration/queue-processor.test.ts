@@ -4,7 +4,16 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { queueProcessorHandler } from '../../functions/queue-processor.js';
 import { queueLockName } from '../../shared/domain/engine/process-queue.js';
+import { newIntent } from '../../shared/domain/intent.js';
+import {
+  publishWith,
+  setPublishOutboxHook,
+} from '../../shared/http/bus-dispatch.js';
 import type { BusMessage } from '../../shared/ports/bus.js';
+import type {
+  DecisionToPublish,
+  Publisher,
+} from '../../shared/ports/publisher.js';
 import type { Deps } from '../../shared/runtime/deps.js';
 import type { TestRepo } from '../support/git-repo.js';
 import { makeDeps } from './webhooks/webhook-harness.js';
@@ -179,6 +188,67 @@ describe('queue processor (SQS FIFO, partial batch responses)', () => {
     );
     expect(response.batchItemFailures).toEqual([]);
     expect(addMetric).toHaveBeenCalledWith('PoisonMessage', 'Count', 1);
+  });
+
+  it('publishes the outbox through the wired publisher on publish-outbox', async () => {
+    // Prepare
+    const published: DecisionToPublish[] = [];
+    const publisher: Publisher = {
+      publishDecision: async (input) => {
+        published.push(input);
+        return { checkRunId: 7, statusContext: 'converge/risk-gate' };
+      },
+    };
+    const intent = newIntent(
+      {
+        id: 'acme/app:pr-7',
+        source: 'feature',
+        tenantId: 'acme',
+        technical: {
+          repo: 'acme/app',
+          installation_id: 42,
+          head_sha: 'c'.repeat(40),
+        },
+      },
+      deps.clock.nowIso(),
+    );
+    await deps.store.intents.create(intent);
+    await deps.store.outbox.enqueue({
+      id: 'decision-1',
+      kind: 'github.decision',
+      tenantId: 'acme',
+      payload: { intent_id: intent.id, decision: 'validated', trace_id: 't-1' },
+    });
+    setPublishOutboxHook(publishWith(publisher));
+    try {
+      // Act
+      const response = await handler(
+        {
+          Records: [
+            sqsRecord('pub-1', 'outbox', {
+              kind: 'publish-outbox',
+              outboxId: 'decision-1',
+            }),
+          ],
+        },
+        context,
+      );
+      // Assess
+      expect(response.batchItemFailures).toEqual([]);
+      expect(published).toEqual([
+        expect.objectContaining({
+          repo: 'acme/app',
+          intentId: intent.id,
+          decision: 'validated',
+          installationId: 42,
+        }),
+      ]);
+      expect(
+        (await deps.store.outbox.get('decision-1'))?.doneAt,
+      ).not.toBeNull();
+    } finally {
+      setPublishOutboxHook(null);
+    }
   });
 
   it('processes a redelivered message id once', async () => {

@@ -56,6 +56,19 @@ export async function resolveCommit(
   return exitCode === 0 ? stdout.trim() : null;
 }
 
+/** The tree of a commit, or null if the commit is unknown. */
+export async function resolveTree(
+  config: GitRunConfig,
+  commitSha: string,
+): Promise<string | null> {
+  const { stdout, exitCode } = await runGit(
+    config,
+    [...REV_PARSE, `${commitSha}^{tree}`],
+    [0, 1],
+  );
+  return exitCode === 0 ? stdout.trim() : null;
+}
+
 /**
  * Both commits from one `rev-parse`, or null if either is unknown (the
  * caller then resolves them one by one to name the missing one).

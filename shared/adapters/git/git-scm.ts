@@ -25,6 +25,7 @@ import {
   mergeTree,
   resolveCommit,
   resolveCommits,
+  resolveTree,
 } from './git-commands.js';
 import { countCoChanges } from './git-output.js';
 import { assertObjectId, assertRefName, branchRef } from './git-refs.js';
@@ -124,6 +125,14 @@ export class GitScm implements Scm {
     const sha = await resolveCommit(this.#config, ref);
     if (sha === null) throw new NotFoundError(`unknown ref: ${ref}`);
     return sha;
+  }
+
+  /** {@inheritDoc Scm.treeOf} */
+  async treeOf(commitSha: string): Promise<string> {
+    const sha = assertObjectId(commitSha, 'commitSha');
+    const tree = await resolveTree(this.#config, sha);
+    if (tree === null) throw new NotFoundError(`unknown commit: ${sha}`);
+    return tree;
   }
 
   /** {@inheritDoc Scm.merge} */

@@ -130,6 +130,15 @@ export class GitHubScm implements Scm {
   }
 
   /** {@inheritDoc Scm.headSha} */
+  async treeOf(commitSha: string): Promise<string> {
+    const sha = assertObjectId(commitSha, 'commitSha');
+    const { data } = await this.#call('GET git/commits', (o) =>
+      o.rest.git.getCommit({ ...this.#repo, commit_sha: sha }),
+    );
+    return data.tree.sha;
+  }
+
+  /** {@inheritDoc Scm.headSha} */
   async headSha(ref: string): Promise<string> {
     assertRefName(ref, 'ref');
     try {

@@ -3,7 +3,7 @@ import { buildEvent, newTraceId } from '../event.js';
 import type { Intent } from '../intent.js';
 import { recordProvenance } from '../provenance/record-provenance.js';
 import { authorizeAgentMerge } from './agent-gate.js';
-import type { EngineDeps } from './engine-deps.js';
+import { bindRepo, type EngineDeps } from './engine-deps.js';
 import { moveIntent } from './queue-events.js';
 import type { QueueRunOptions } from './queue-types.js';
 import { type ValidationOutcome, validateIntent } from './validate-intent.js';
@@ -108,10 +108,11 @@ async function unchangedSinceBlock(
  * the agent gate, then QUEUED and, with autoConfirm, the merge.
  */
 export async function processIntent(
-  deps: EngineDeps,
+  baseDeps: EngineDeps,
   intent: Intent,
   options: QueueRunOptions,
 ): Promise<QueueDecision> {
+  const deps = await bindRepo(baseDeps, intent);
   const traceId = newTraceId(deps.ids);
   const maxRetries = options.maxRetries ?? deps.policy.queue.max_retries;
   const unmet = await unmetDependencies(deps, intent);
@@ -230,7 +231,8 @@ async function mergeQueued(
   try {
     if (!sim.treeSha) throw new ConflictError('No tested tree to merge');
     const { mergedSha } = await deps.scm.merge({
-      source: intent.source,
+      // The tested commit, not the branch: a later push is not merged.
+      source: sim.sourceSha,
       target: intent.target,
       expectedTargetSha: sim.targetSha,
       treeSha: sim.treeSha,

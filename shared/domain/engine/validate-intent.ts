@@ -13,7 +13,7 @@ import {
 } from '../policy/index.js';
 import type { RiskEvaluation } from '../risk/index.js';
 import { runChecks } from './checks-step.js';
-import type { EngineDeps } from './engine-deps.js';
+import { bindRepo, type EngineDeps } from './engine-deps.js';
 import { evaluateRiskStep, riskGateStep, tenantPolicy } from './risk-step.js';
 import { simulate, simulationEvent } from './simulation-step.js';
 
@@ -51,13 +51,14 @@ type Draft = Omit<ValidationOutcome, 'decision' | 'intent'> & {
  * @throws NotFoundError; InvalidTransitionError for MERGED or REJECTED intents.
  */
 export async function validateIntent(
-  deps: EngineDeps,
+  baseDeps: EngineDeps,
   intentId: string,
   options: ValidateOptions = {},
 ): Promise<ValidationOutcome> {
-  const intent = await deps.store.intents.get(intentId);
+  const intent = await baseDeps.store.intents.get(intentId);
   if (!intent) throw new NotFoundError(`Intent ${intentId} not found`);
   assertTransition(intent.status, 'VALIDATED');
+  const deps = await bindRepo(baseDeps, intent);
   const traceId = options.traceId ?? newTraceId(deps.ids);
   const sim = await simulate(deps, intent, options.reuseSimulation ?? true);
   await deps.store.events.append(simulationEvent(deps, intent, traceId, sim));
@@ -91,7 +92,9 @@ async function validateMergeable(
   const checks = skip
     ? []
     : await runChecks(deps, intent, base, profile.checks);
-  const failed = checks.filter((c) => c.status !== 'passed');
+  // A skipped check (unknown, or still pending on GitHub) is not a failure
+  // here; the verification gate reports it as missing.
+  const failed = checks.filter((c) => c.status === 'failed');
   if (failed.length > 0) {
     const names = failed.map((c) => c.check).join(', ');
     return finish(deps, {
@@ -104,7 +107,9 @@ async function validateMergeable(
   const policy = evaluatePolicy({
     config: tenant.config,
     riskLevel: intent.riskLevel,
-    checksPassed: checks.map((c) => c.check),
+    checksPassed: checks
+      .filter((c) => c.status === 'passed')
+      .map((c) => c.check),
     checksRequired: intent.checksRequired,
     skipChecks: skip,
     entropyScore: risk.entropyScore,

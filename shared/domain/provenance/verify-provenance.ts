@@ -16,7 +16,7 @@ import { readTraceEvidence, traceFacts } from './trace-evidence.js';
 export interface VerifyProvenanceDeps {
   store: Store;
   /** Only the merged commit and its tree are asked of git. */
-  scm: Pick<Scm, 'simulateMerge'>;
+  scm: Pick<Scm, 'treeOf'>;
 }
 
 /** The verdict on a record: ok only when every claim passes. */
@@ -36,15 +36,15 @@ export interface ProvenanceVerification {
  * rev to a commit, so `sha^{tree}` cannot go through it).
  */
 async function gitFacts(
-  scm: Pick<Scm, 'simulateMerge'>,
+  scm: Pick<Scm, 'treeOf'>,
   mergedSha: string | null,
 ): Promise<GitFacts> {
   if (mergedSha === null) {
     return { commit: null, tree: null, error: 'no merged_sha' };
   }
   try {
-    const sim = await scm.simulateMerge(mergedSha, mergedSha);
-    return { commit: sim.sourceSha, tree: sim.treeSha, error: null };
+    const tree = await scm.treeOf(mergedSha);
+    return { commit: mergedSha, tree, error: null };
   } catch (error) {
     if (error instanceof NotFoundError || error instanceof ValidationError) {
       return { commit: null, tree: null, error: error.message };

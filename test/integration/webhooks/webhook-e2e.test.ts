@@ -57,19 +57,10 @@ describe('a pull request, end to end on a real git repository', () => {
       (i) => i?.status === 'VALIDATED',
     );
     // Assess
-    if (intent?.status !== 'VALIDATED') {
-      const all = await stack.store.events.query({}, { limit: 200 });
-      console.log(
-        'DEBUG',
-        JSON.stringify(
-          all.items.map((e) => [e.type, e.payload]),
-          null,
-          1,
-        ).slice(0, 6000),
-        await stack.bus.deadLetters(),
-      );
-    }
     expect(reply.status).toBe(202);
+    const all = await stack.store.events.query({}, { limit: 50 });
+    const seen = all.items.map((e) => `${e.type} ${JSON.stringify(e.payload)}`);
+    expect(intent?.status, seen.join('\n')).toBe('VALIDATED');
     expect(intent).toMatchObject({
       status: 'VALIDATED',
       source: 'changes',

@@ -30,6 +30,7 @@ function logScm(log: CommitLogEntry[]): Scm & { asked: number[] } {
     simulateMerge: unused,
     changedFiles: unused,
     headSha: unused,
+    treeOf: unused,
     merge: unused,
     coChangeHistory: unused,
     commitLog: async (max) => {

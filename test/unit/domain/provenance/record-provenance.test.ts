@@ -34,6 +34,7 @@ function gitWith(tree: string): Scm {
     }),
     changedFiles: unused,
     headSha: unused,
+    treeOf: async () => tree,
     merge: unused,
     coChangeHistory: unused,
     commitLog: unused,

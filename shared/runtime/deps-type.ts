@@ -1,0 +1,18 @@
+import type { Env } from '../config/env.js';
+import type { EngineDeps } from '../domain/engine/engine-deps.js';
+import type { Bus } from '../ports/bus.js';
+
+/**
+ * Everything a handler or a use case needs, built once per cold start (or
+ * once by the local stack) and passed down explicitly.
+ */
+export interface Deps extends EngineDeps {
+  env: Env;
+  /** The work bus (SQS FIFO, or the in-process bus locally); absent: none. */
+  bus?: Bus;
+  /**
+   * The GitHub webhook secret, fetched (and cached) by the composition root;
+   * resolves null when none is configured (webhooks then answer 403).
+   */
+  webhookSecret?: () => Promise<string | null>;
+}
