@@ -13,7 +13,15 @@ declare module 'autocannon' {
       path?: string;
       headers?: Record<string, string>;
       body?: string;
+      /** Mutates each request before it is sent (e.g. a unique header). */
+      setupRequest?: (request: RequestParams) => RequestParams;
     }>;
+  }
+  interface RequestParams {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
   }
   interface Result {
     requests: { average: number; total: number };

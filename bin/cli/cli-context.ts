@@ -39,12 +39,4 @@ export function optInt(flags: Flags, name: string): number | undefined {
 }
 
 /** Drops undefined values (exactOptionalPropertyTypes). */
-export function compact<T extends object>(
-  value: T,
-): {
-  [K in keyof T]: Exclude<T[K], undefined>;
-} {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, v]) => v !== undefined),
-  ) as { [K in keyof T]: Exclude<T[K], undefined> };
-}
+export { defined as compact } from '../../shared/http/schemas/common.js';

@@ -1,0 +1,244 @@
+/**
+ * Webhook burst and ingest (KPIS.md), against the local stack:
+ * 1. burst: 500 signed `pull_request.opened` deliveries (unique delivery
+ *    ids, PR numbers 1..500), every delivery sent twice, all 1,000 requests
+ *    shuffled through 500 concurrent slots. Target: 0 5xx, exactly one 202
+ *    and one `{duplicate: true}` per delivery, and, read from the SQLite file
+ *    (read-only, after the stack stopped), exactly one `webhook.received`
+ *    event, one claim and one intent per delivery.
+ * 2. ingest: autocannon, 200 connections, a unique delivery id per request
+ *    (bodies rotate over 100 pre-signed PRs), a fresh stack per run, median
+ *    of BENCH_RUNS runs. Target >= 800 req/s, p99 <= 50 ms, 0 errors.
+ * Run: `npx tsx load/webhook-burst.ts`; writes load/results/webhook-burst.json.
+ */
+import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+import { startStack, summarize, writeResult } from './bench-support.js';
+import {
+  countOf,
+  machine,
+  pullRequestBody,
+  pullRequestOpenedExample,
+  readDb,
+  type SignedDelivery,
+  signedDelivery,
+  waitFor,
+  webhookSecretFile,
+} from './chaos-support.js';
+
+const DELIVERIES = Number(process.env.BURST_DELIVERIES ?? 500);
+const CONCURRENCY = Number(process.env.BURST_CONCURRENCY ?? 500);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 200;
+const PORT = 18184;
+const PATH = '/v1/integrations/github/webhook';
+const REPO = 'Codertocat/Hello-World';
+const STACK_ENV = { CONVERGE_WORKER_INTERVAL_MS: '3600000' };
+
+interface Outcome {
+  status: number;
+  duplicate: boolean;
+}
+
+async function send(url: string, d: SignedDelivery): Promise<Outcome> {
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: d.headers,
+      body: d.body,
+    });
+    const text = await res.text();
+    return { status: res.status, duplicate: text.includes('"duplicate":true') };
+  } catch {
+    return { status: 0, duplicate: false }; // a network error
+  }
+}
+
+/** Runs `jobs` with at most `limit` in flight. */
+async function pool<T>(jobs: (() => Promise<T>)[], limit: number) {
+  const out: T[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++];
+      if (job) out.push(await job());
+    }
+  };
+  await Promise.all(Array.from({ length: limit }, lane));
+  return out;
+}
+
+/** A deterministic shuffle (LCG), so runs are comparable. */
+function shuffled<T>(items: T[]): T[] {
+  const out = [...items];
+  let seed = 42;
+  for (let i = out.length - 1; i > 0; i--) {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    const j = seed % (i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+function storedCounts(dbPath: string, ids: string[]) {
+  return readDb(dbPath, (db) => {
+    const rows = db
+      .prepare(
+        `SELECT json_extract(payload, '$.delivery_id') AS d, count(*) AS n
+         FROM events WHERE event_type = 'webhook.received' GROUP BY d`,
+      )
+      .all() as { d: string; n: number }[];
+    const perDelivery = new Map(rows.map((r) => [r.d, r.n]));
+    return {
+      receivedEvents: rows.reduce((sum, r) => sum + r.n, 0),
+      deliveriesStoredOnce: ids.filter((id) => perDelivery.get(id) === 1)
+        .length,
+      claims: countOf(db, 'SELECT count(*) AS n FROM webhook_deliveries'),
+      intents: countOf(
+        db,
+        'SELECT count(*) AS n FROM intents WHERE id LIKE ?',
+        `${REPO}:pr-%`,
+      ),
+      intentCreatedEvents: countOf(
+        db,
+        `SELECT count(*) AS n FROM events WHERE event_type = 'intent.created'`,
+      ),
+    };
+  });
+}
+
+async function burst(secret: string, secretFile: string) {
+  const env = { ...STACK_ENV, CONVERGE_GITHUB_WEBHOOK_SECRET_FILE: secretFile };
+  const stack = await startStack({ port: PORT, env });
+  const example = pullRequestOpenedExample();
+  const ids = Array.from({ length: DELIVERIES }, () => randomUUID());
+  const deliveries = await Promise.all(
+    ids.map((id, i) =>
+      signedDelivery(secret, pullRequestBody(example, i + 1), id),
+    ),
+  );
+  const url = `${stack.url}${PATH}`;
+  const jobs = shuffled([...deliveries, ...deliveries]).map(
+    (d) => () => send(url, d),
+  );
+  const started = performance.now();
+  const outcomes = await pool(jobs, CONCURRENCY);
+  const burstMs = Math.round(performance.now() - started);
+  const drained = await waitFor(
+    () => storedCounts(stack.dbPath, ids).intents >= DELIVERIES,
+    120_000,
+    500,
+  );
+  await stack.stop('SIGTERM');
+  const stored = storedCounts(stack.dbPath, ids);
+  const count = (p: (o: Outcome) => boolean) => outcomes.filter(p).length;
+  const result = {
+    deliveries: DELIVERIES,
+    requests: outcomes.length,
+    concurrency: CONCURRENCY,
+    burstMs,
+    accepted202: count((o) => o.status === 202),
+    duplicate200: count((o) => o.status === 200 && o.duplicate),
+    fiveXx: count((o) => o.status >= 500),
+    networkErrors: count((o) => o.status === 0),
+    otherStatuses: count((o) => ![0, 200, 202].includes(o.status)),
+    drainedWithin120s: drained,
+    stored,
+  };
+  const pass =
+    result.fiveXx === 0 &&
+    result.networkErrors === 0 &&
+    result.accepted202 === DELIVERIES &&
+    result.duplicate200 === DELIVERIES &&
+    stored.receivedEvents === DELIVERIES &&
+    stored.deliveriesStoredOnce === DELIVERIES &&
+    stored.claims === DELIVERIES &&
+    stored.intents === DELIVERIES &&
+    stored.intentCreatedEvents === DELIVERIES;
+  return { ...result, pass };
+}
+
+async function ingestRun(secret: string, secretFile: string) {
+  const env = { ...STACK_ENV, CONVERGE_GITHUB_WEBHOOK_SECRET_FILE: secretFile };
+  const stack = await startStack({ port: PORT, env });
+  try {
+    const example = pullRequestOpenedExample();
+    const bodies = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        signedDelivery(secret, pullRequestBody(example, 1000 + i), 'x'),
+      ),
+    );
+    let n = 0;
+    const result = await autocannon({
+      url: `${stack.url}${PATH}`,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => {
+            const d = bodies[n++ % bodies.length] ?? bodies[0];
+            const id = `ingest-${process.pid}-${n}`;
+            const headers = { ...d?.headers, 'x-github-delivery': id };
+            return { ...request, headers, body: d?.body ?? '' };
+          },
+        },
+      ],
+    });
+    return {
+      rps: result.requests.average,
+      p99: result.latency.p99,
+      p50: result.latency.p50,
+      total: result.requests.total,
+      errors: result.non2xx + result.errors + result.timeouts,
+      statusCodes: result.statusCodeStats ?? {},
+    };
+  } finally {
+    await stack.stop('SIGTERM');
+  }
+}
+
+async function ingest(secret: string, secretFile: string) {
+  const runs = [];
+  for (let run = 0; run < RUNS; run++) {
+    runs.push(await ingestRun(secret, secretFile));
+  }
+  const rps = summarize(runs.map((r) => r.rps));
+  const p99 = summarize(runs.map((r) => r.p99));
+  const errors = runs.reduce((sum, r) => sum + r.errors, 0);
+  return {
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    requestsPerSecond: rps,
+    p99Ms: p99,
+    p50Ms: summarize(runs.map((r) => r.p50)),
+    errors,
+    runs,
+    target: { rps: 800, p99Ms: 50, errors: 0 },
+    pass: rps.median >= 800 && p99.median <= 50 && errors === 0,
+  };
+}
+
+async function main(): Promise<void> {
+  const { secret, file } = webhookSecretFile();
+  const burstResult = await burst(secret, file);
+  console.log(JSON.stringify(burstResult, null, 2));
+  const ingestResult = await ingest(secret, file);
+  const data = {
+    benchmark: 'signed pull_request.opened webhooks',
+    burst: burstResult,
+    ingest: ingestResult,
+    pass: burstResult.pass && ingestResult.pass,
+    machine: machine(),
+    at: new Date().toISOString(),
+  };
+  writeResult('webhook-burst', data);
+  console.log(JSON.stringify(data, null, 2));
+  if (!data.pass) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
