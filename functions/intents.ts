@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { validateIntent } from '../shared/domain/engine/validate-intent.js';
+import { explainIntent } from '../shared/domain/intents/explain-intent.js';
 import {
   changeIntentStatus,
   createIntent,
@@ -104,8 +105,11 @@ export const routes: readonly RouteDef[] = [
   route(
     'GET /v1/intents/{id}',
     { path: IntentPath, scope: 'intents.read', summary: 'One intent' },
-    async ({ path, principal }, deps) =>
-      ok(presentIntent(await getIntent(deps, principal, path.id))),
+    async ({ path, principal }, deps) => {
+      const intent = await getIntent(deps, principal, path.id);
+      const why = await explainIntent(deps.store, intent);
+      return ok({ ...presentIntent(intent), why });
+    },
   ),
   route(
     'GET /v1/intents/{id}/events',

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateIntent } from '../../../shared/domain/engine/validate-intent.js';
+import { explainIntent } from '../../../shared/domain/intents/explain-intent.js';
 import { type EngineHarness, openEngineHarness } from './engine-harness.js';
 
 const PASSING_MAKEFILE = 'lint:\n\t@true\ntest:\n\t@true\n';
@@ -63,6 +64,28 @@ describe('validateIntent on a real git repository', () => {
         type: 'intent.blocked',
       }),
     ).toBe(1);
+  });
+
+  it('explains a blocked intent with the reason and what happens next', async () => {
+    // Prepare
+    h.repo.branch('feature/w', { 'shared.py': 'from branch\n' });
+    h.repo.commit({ 'shared.py': 'from main\n' });
+    await h.addIntent({ id: 'i-w', source: 'feature/w' });
+    const before = await h.deps.store.events.count({ intentId: 'i-w' });
+    const outcome = await validateIntent(h.deps, 'i-w', { skipChecks: true });
+    // Act
+    const why = await explainIntent(h.deps.store, outcome.intent);
+    // Assess
+    expect(why).toMatchObject({
+      status: 'READY',
+      last_decision: 'intent.blocked',
+      trace_id: outcome.traceId,
+    });
+    expect(why.reason).toContain('Merge conflict in: shared.py');
+    expect(why.next).toContain('validates');
+    expect(await h.deps.store.events.count({ intentId: 'i-w' })).toBe(
+      before + 2,
+    );
   });
 
   it('blocks when make lint fails', async () => {
