@@ -23,6 +23,7 @@ import {
 import { RouteResolver } from './route-match.js';
 import type { HttpLambdaHandler } from './router.js';
 import type { RouteInfo } from './routes.js';
+import { serveStatic } from './static-assets.js';
 
 /** One function of the local stack: its route table and its handler. */
 export interface LocalFunction {
@@ -49,6 +50,8 @@ export interface LocalServerOptions {
   timeoutMs?: number;
   /** Largest body passed on (default 6 MiB, the Lambda payload limit). */
   maxBodyBytes?: number;
+  /** Serves `GET /` and `/web/*` from this directory before the routes. */
+  staticDir?: string;
 }
 
 /** A running local server. */
@@ -120,6 +123,7 @@ interface ServerState {
   authorize: LocalServerOptions['authorize'];
   timeoutMs: number;
   maxBody: number;
+  staticDir: string | undefined;
 }
 
 function rejectUnrouted(
@@ -154,6 +158,7 @@ async function handleRequest(
   res: ServerResponse,
   requestId: string,
 ): Promise<void> {
+  if (state.staticDir && (await serveStatic(req, res, state.staticDir))) return;
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const method = (req.method ?? 'GET').toUpperCase();
   const match = state.resolver.resolve(method, url.pathname);
@@ -228,6 +233,7 @@ export async function startLocalServer(
     authorize: options.authorize,
     timeoutMs: options.timeoutMs ?? 30_000,
     maxBody: options.maxBodyBytes ?? 6 * 1024 * 1024,
+    staticDir: options.staticDir,
   };
   const server = createServer((req, res) => {
     const requestId = randomUUID();
