@@ -1,9 +1,11 @@
 /**
  * The local stack (`npm start`): every HTTP route on 127.0.0.1 from the same
  * Lambda handlers, the SQLite store under .converge/, the git CLI scm and
- * make checks on CONVERGE_REPO_DIR, and a worker that drains the queue.
+ * make checks on CONVERGE_REPO_DIR, a worker that drains the queue, a
+ * health snapshot every 15 minutes, and Prometheus metrics on /v1/metrics.
  */
 import './local-env.js';
+import { fileURLToPath } from 'node:url';
 import { authorizeRequest } from '../functions/authorizer.js';
 import { parseEnv } from '../shared/config/env.js';
 import { startLocalServer } from '../shared/http/local-server.js';
@@ -12,6 +14,7 @@ import { createDeps } from '../shared/runtime/create-deps.js';
 import { setDeps } from '../shared/runtime/deps.js';
 import { startLocalBusWorker } from '../shared/runtime/local-bus.js';
 import { LOCAL_FUNCTIONS } from '../shared/runtime/local-functions.js';
+import { startLocalScheduler } from '../shared/runtime/local-scheduler.js';
 import { startQueueWorker } from '../shared/runtime/queue-worker.js';
 
 async function main(): Promise<void> {
@@ -24,6 +27,7 @@ async function main(): Promise<void> {
     host: '127.0.0.1',
     routes: LOCAL_FUNCTIONS,
     authorize: (headers, site) => authorizeRequest(deps, headers, site),
+    staticDir: fileURLToPath(new URL('../web/', import.meta.url)),
   });
   const worker = startQueueWorker(deps, {
     holder: `local-${process.pid}`,
@@ -32,6 +36,10 @@ async function main(): Promise<void> {
   });
   const busWorker = startLocalBusWorker(deps, {
     onError: (error) => console.error('bus message failed:', error),
+  });
+  const scheduler = startLocalScheduler(deps, {
+    holder: `local-scheduler-${process.pid}`,
+    onError: (error) => console.error('scheduled task failed:', error),
   });
   console.log(`Converge local stack listening on ${server.url}`);
   console.log(
@@ -43,6 +51,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     console.log(`${signal}: draining and stopping`);
     await worker.stop();
+    await scheduler.stop();
     await server.close();
     await busWorker.stop();
     await deps.store.close();

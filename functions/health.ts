@@ -1,7 +1,11 @@
 import { TransientError } from '../shared/domain/errors.js';
-import { ok } from '../shared/http/responses.js';
+import { ok, text } from '../shared/http/responses.js';
 import { httpHandler } from '../shared/http/router.js';
 import { type RouteDef, route } from '../shared/http/routes.js';
+import {
+  PROMETHEUS_CONTENT_TYPE,
+  scrapeMetrics,
+} from '../shared/runtime/metrics-exposition.js';
 
 /**
  * The route table: the local stack, the OpenAPI generator and the CDK stack
@@ -30,7 +34,15 @@ export const routes: readonly RouteDef[] = [
       return ok({ status: 'ready' });
     },
   ),
+  route(
+    'GET /v1/metrics',
+    {
+      public: true,
+      summary: 'Prometheus metrics of the local stack (CloudWatch EMF in AWS)',
+    },
+    async (_ctx, deps) => text(scrapeMetrics(deps), PROMETHEUS_CONTENT_TYPE),
+  ),
 ];
 
-/** Lambda entry of the health probes. */
+/** Lambda entry of the health probes and the metrics scrape. */
 export const handler = httpHandler(routes);

@@ -82,8 +82,9 @@ const API_WRITER: FunctionAccess = {
 export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
   health: { ...API_WRITER, table: 'read', sendsToQueue: false },
   auth: { ...API_WRITER, sendsToQueue: false },
-  intents: API_WRITER,
-  queue: API_WRITER,
+  // Validate and queue-run routes talk to GitHub through the App.
+  intents: { ...API_WRITER, secrets: ['appPrivateKey'] },
+  queue: { ...API_WRITER, secrets: ['appPrivateKey'] },
   risk: API_WRITER,
   agents: API_WRITER,
   compliance: API_WRITER,
@@ -100,7 +101,8 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
     secrets: ['appPrivateKey'],
     timeout: 'worker',
   },
-  scheduler: { ...API_WRITER, timeout: 'worker' },
+  // Queue ticks validate, merge and publish decisions on GitHub.
+  scheduler: { ...API_WRITER, secrets: ['appPrivateKey'], timeout: 'worker' },
 };
 
 /**

@@ -26,6 +26,8 @@ export const EnvSchema = z.object({
   CONVERGE_SKIP_CHECKS: bool.default(false),
   CONVERGE_RATE_LIMIT_RPM: z.coerce.number().int().min(1).default(120),
   CONVERGE_WORKER_INTERVAL_MS: z.coerce.number().int().min(50).default(2000),
+  /** Events older than this many days are pruned by the retention task. */
+  CONVERGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   CONVERGE_GITHUB_WEBHOOK_SECRET_FILE: z.string().min(1).optional(),
   CONVERGE_BOOTSTRAP_KEY: z.string().min(16).optional(),
   QUEUE_URL: z.string().min(1).optional(),

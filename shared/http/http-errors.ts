@@ -1,5 +1,4 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
 import type {
   APIGatewayProxyEvent,
@@ -19,6 +18,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../domain/errors.js';
+import type { CounterName } from '../ports/metrics.js';
 
 /** The one error body of the API (HOUSE_STYLE §8); never a stack. */
 export interface ErrorBody {
@@ -34,7 +34,7 @@ type LogLevel = 'info' | 'warn' | 'error';
 interface Mapping {
   status: number;
   level: LogLevel;
-  metric: string | null;
+  metric: CounterName | null;
 }
 
 type ErrorClass = abstract new (...args: never[]) => DomainError;
@@ -122,6 +122,15 @@ export function mapError(error: unknown, requestId: string): MappedError {
   };
 }
 
+/**
+ * The metric counting an error's class (HOUSE_STYLE §8), or null (404).
+ * @example
+ * errorMetricOf(new RateLimitedError('slow down', 5)); // 'RateLimited'
+ */
+export function errorMetricOf(error: unknown): CounterName | null {
+  return mappingOf(error).metric;
+}
+
 /** The request id of an API Gateway event, else of the Lambda invocation. */
 export function requestIdOf(
   event: Partial<APIGatewayProxyEvent> | undefined,
@@ -131,14 +140,13 @@ export function requestIdOf(
 }
 
 /**
- * middy error middleware: maps the error, logs it at the table's level,
- * counts it, and assigns `request.response`. It returns undefined so the
- * other `onError` middlewares (metrics flush, trace close) still run.
- * Attach it last so it runs first.
+ * middy error middleware: maps the error, logs it at the table's level, and
+ * assigns `request.response`. It returns undefined so the other `onError`
+ * middlewares (the `httpMetrics` count, metrics flush, trace close) still
+ * run. Attach it last so it runs first.
  */
 export function httpErrors(options: {
   logger: Logger;
-  metrics: Metrics;
 }): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   return {
     onError: (request) => {
@@ -156,9 +164,6 @@ export function httpErrors(options: {
           code: request.error instanceof DomainError ? request.error.code : '',
           reason: request.error?.message ?? '',
         });
-      }
-      if (mapped.metric) {
-        options.metrics.addMetric(mapped.metric, MetricUnit.Count, 1);
       }
       request.response = mapped.response;
     },

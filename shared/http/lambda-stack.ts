@@ -28,11 +28,22 @@ export function observability(
 }
 
 /**
+ * EMF is only written in Lambda. Elsewhere (local stack, tests) Powertools
+ * metrics are disabled, metrics go to the deps' sink (the Prometheus
+ * registry), and a flush would only warn "No application metrics to
+ * publish" on every request.
+ */
+function inLambda(): boolean {
+  return process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
+}
+
+/**
  * Wraps a Lambda function in the shared Powertools middy stack: tracer
  * (response not captured: X-Ray's 64 KB segment limit), logger with the API
- * Gateway request id as correlation id and keys reset per invocation, and
- * metrics with the cold-start metric. Used by `httpHandler` and by handlers
- * that are not HTTP routes (the authorizer).
+ * Gateway request id as correlation id (resolved by the logger's JMESPath
+ * search function, powertools.ts) and keys reset per invocation, and, in
+ * Lambda, metrics with the cold-start metric. Used by `httpHandler` and by
+ * handlers that are not HTTP routes (the authorizer, the scheduler).
  * @example
  * export const handler = observed(async (event) => authorize(event));
  */
@@ -40,14 +51,16 @@ export function observed<E, R>(
   fn: (event: E, context: Context) => Promise<R>,
   obs: Observability = observability(),
 ): MiddyfiedHandler<E, R> {
-  return middy<E, R>()
+  const stack = middy<E, R>()
     .use(captureLambdaHandler(obs.tracer, { captureResponse: false }))
     .use(
       injectLambdaContext(obs.logger, {
         resetKeys: true,
         correlationIdPath: correlationPaths.API_GATEWAY_REST,
       }),
-    )
-    .use(logMetrics(obs.metrics, { captureColdStartMetric: true }))
-    .handler(fn);
+    );
+  if (inLambda()) {
+    stack.use(logMetrics(obs.metrics, { captureColdStartMetric: true }));
+  }
+  return stack.handler(fn);
 }

@@ -1,4 +1,3 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type {
   APIGatewayProxyEvent,
   APIGatewayProxyResult,
@@ -14,6 +13,7 @@ import {
   recordAccess,
 } from './access-control.js';
 import { httpErrors, requestIdOf } from './http-errors.js';
+import { httpMetrics } from './http-metrics.js';
 import { type Observability, observability, observed } from './lambda-stack.js';
 import { readRequest } from './request-input.js';
 import { RouteResolver } from './route-match.js';
@@ -100,10 +100,23 @@ function withRequestId(
   };
 }
 
+/** The route key of an event (`GET /v1/intents/{id}`), else `unmatched`. */
+function routeLabel(findRoute: (event: APIGatewayProxyEvent) => Matched) {
+  return (event: APIGatewayProxyEvent): string => {
+    try {
+      const { route } = findRoute(event);
+      return `${route.method} ${route.path}`;
+    } catch {
+      return 'unmatched';
+    }
+  };
+}
+
 /**
  * Builds the Lambda handler of one route table, with the shared middy stack
- * built once: tracer, logger, metrics, and `httpErrors` (attached last, so
- * it maps errors first). Per request it matches `httpMethod` + `resource`
+ * built once: tracer, logger, metrics, `httpMetrics` (request counts and
+ * latency into `deps.metrics`) and `httpErrors` (attached last, so it maps
+ * errors first). Per request it matches `httpMethod` + `resource`
  * (or the raw path), admits the caller (principal, rate limit, role, scope),
  * decodes and validates the input, runs the callback, and adds
  * `x-request-id`.
@@ -125,7 +138,6 @@ export function httpHandler(
     event: APIGatewayProxyEvent,
     context: Context,
   ): Promise<APIGatewayProxyResult> => {
-    obs.metrics.addMetric('HttpRequest', MetricUnit.Count, 1);
     const requestId = requestIdOf(event, context);
     const { route, pathParameters } = findRoute(event);
     const deps = await loadDeps();
@@ -152,5 +164,9 @@ export function httpHandler(
     const ctx = { ...input, principal, requestId, event };
     return withRequestId(await runRoute(route, ctx, deps, site), requestId);
   };
-  return observed(dispatch, obs).use(httpErrors(obs));
+  const counted = httpMetrics({
+    sink: async () => (await loadDeps()).metrics,
+    routeOf: routeLabel(findRoute),
+  });
+  return observed(dispatch, obs).use(counted).use(httpErrors(obs));
 }

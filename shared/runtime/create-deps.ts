@@ -4,6 +4,7 @@ import { GitScm } from '../adapters/git/git-scm.js';
 import { randomIds } from '../adapters/ids/random-ids.js';
 import { MakeChecks } from '../adapters/make/make-checks.js';
 import { MemoryBus } from '../adapters/memory-bus/memory-bus.js';
+import { PrometheusRegistry } from '../adapters/metrics/prometheus-registry.js';
 import { loadPolicyConfig } from '../adapters/policy-file/load-policy-config.js';
 import { SqliteStore } from '../adapters/sqlite/sqlite-store.js';
 import type { Env } from '../config/env.js';
@@ -37,7 +38,8 @@ async function openBus(env: Env, clock: Clock): Promise<Bus> {
 }
 
 /**
- * The composition root: store, scm, checks, policy, clock, bus and the
+ * The composition root: store, scm, checks, policy, clock, bus, the
+ * in-process Prometheus registry (served by `GET /v1/metrics`) and the
  * webhook secret from the environment. Tests pass their own `overrides`
  * instead of touching env.
  */
@@ -68,6 +70,8 @@ export async function createDeps(
     coupling:
       overrides.coupling ?? couplingFrom(scm, repoDir, () => clock.now()),
     bus: overrides.bus ?? (await openBus(env, clock)),
+    metrics: overrides.metrics ?? new PrometheusRegistry(),
+    ...(overrides.publisher ? { publisher: overrides.publisher } : {}),
     // The composition root is where secrets' names are read (HOUSE_STYLE 5).
     webhookSecret:
       overrides.webhookSecret ??

@@ -1,14 +1,20 @@
 import { randomIds } from '../adapters/ids/random-ids.js';
+import { PowertoolsMetricsSink } from '../adapters/metrics/powertools-metrics.js';
 import { parseEnv } from '../config/env.js';
 import { ValidationError } from '../domain/errors.js';
 import { DEFAULT_POLICY_CONFIG } from '../domain/policy/index.js';
+import { metrics } from '../http/powertools.js';
 import type { Bus } from '../ports/bus.js';
 import type { Checks } from '../ports/checks.js';
 import { systemClock } from '../ports/clock.js';
 import type { Scm } from '../ports/scm.js';
 import type { Deps } from './deps-type.js';
 import { openDynamoDbStore } from './dynamodb-deps.js';
-import { githubRepoPorts } from './github-ports.js';
+import {
+  githubClientSource,
+  githubPublisher,
+  githubRepoPorts,
+} from './github-ports.js';
 import { webhookSecretSource } from './webhook-secret.js';
 
 const unbound = (what: string) => () =>
@@ -37,8 +43,10 @@ async function openBus(queueUrl: string | undefined): Promise<Bus | undefined> {
 
 /**
  * The deployed service's composition root, run once per cold start:
- * DynamoDB store, SQS bus, GitHub scm and checks bound per intent, secrets
- * from Secrets Manager by name. No SQLite, no git, no make.
+ * DynamoDB store, SQS bus, GitHub scm and checks bound per intent, the
+ * outbox publisher when a GitHub App is configured, metrics as Powertools
+ * EMF (the instance the middy stack flushes), secrets from Secrets Manager
+ * by name. No SQLite, no git, no make.
  */
 export async function createLambdaDeps(
   vars: Record<string, string | undefined> = process.env,
@@ -55,6 +63,11 @@ export async function createLambdaDeps(
           },
         };
   const bus = await openBus(env.QUEUE_URL);
+  const app = {
+    appId: vars.GITHUB_APP_ID,
+    privateKeySecret: vars.GITHUB_APP_PRIVATE_KEY_SECRET_ARN,
+  };
+  const github = githubClientSource(app);
   return {
     env,
     clock: systemClock,
@@ -63,10 +76,11 @@ export async function createLambdaDeps(
     scm: UNBOUND_SCM,
     checks: UNBOUND_CHECKS,
     policy,
-    repoPorts: githubRepoPorts({
-      appId: vars.GITHUB_APP_ID,
-      privateKeySecret: vars.GITHUB_APP_PRIVATE_KEY_SECRET_ARN,
-    }),
+    repoPorts: githubRepoPorts(github),
+    metrics: new PowertoolsMetricsSink(metrics),
+    ...(app.appId && app.privateKeySecret
+      ? { publisher: githubPublisher(github) }
+      : {}),
     ...(bus ? { bus } : {}),
     webhookSecret: webhookSecretSource(env, vars),
   };

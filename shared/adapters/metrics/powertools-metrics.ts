@@ -2,9 +2,12 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type {
   CounterName,
   GaugeName,
+  MetricDims,
   MetricsSink,
   TimingName,
 } from '../../ports/metrics.js';
+
+type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
 
 /**
  * The metrics sink of the deployed service: Powertools EMF in the `Converge`
@@ -25,22 +28,22 @@ export class PowertoolsMetricsSink implements MetricsSink {
     this.#metrics = metrics;
   }
 
-  /** @inheritdoc */
-  count(name: CounterName, value = 1): void {
+  /** @inheritdoc Dims are dropped (see the class comment). */
+  count(name: CounterName, value = 1, _dims?: MetricDims): void {
     this.#add(name, MetricUnit.Count, value);
   }
 
-  /** @inheritdoc */
-  gauge(name: GaugeName, value: number): void {
+  /** @inheritdoc Dims are dropped. */
+  gauge(name: GaugeName, value: number, _dims?: MetricDims): void {
     this.#add(name, MetricUnit.Count, value);
   }
 
-  /** @inheritdoc */
-  timing(name: TimingName, ms: number): void {
+  /** @inheritdoc Dims are dropped. */
+  timing(name: TimingName, ms: number, _dims?: MetricDims): void {
     this.#add(name, MetricUnit.Milliseconds, ms);
   }
 
-  #add(name: string, unit: MetricUnit, value: number): void {
+  #add(name: string, unit: Unit, value: number): void {
     if (!Number.isFinite(value)) return;
     try {
       this.#metrics.addMetric(name, unit, value);

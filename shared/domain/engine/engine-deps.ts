@@ -1,5 +1,6 @@
 import type { Checks } from '../../ports/checks.js';
 import type { Clock } from '../../ports/clock.js';
+import type { MetricsSink } from '../../ports/metrics.js';
 import type { CoChangePair, Scm } from '../../ports/scm.js';
 import type { Store } from '../../ports/store.js';
 import type { IdSource } from '../event.js';
@@ -24,6 +25,8 @@ export interface EngineDeps {
    * talks to GitHub per repository); absent: `scm` and `checks` serve all.
    */
   repoPorts?: (intent: Intent) => Promise<Pick<EngineDeps, 'scm' | 'checks'>>;
+  /** Business metrics (decisions, merges, queue depth); none when absent. */
+  metrics?: MetricsSink;
 }
 
 /** The deps with `scm` and `checks` bound to the intent's repository. */

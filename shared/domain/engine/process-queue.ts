@@ -75,7 +75,9 @@ export async function processQueue(
   }
   try {
     const decisions: QueueDecision[] = [];
-    for (const intent of await candidates(deps, options)) {
+    const waiting = await candidates(deps, options);
+    deps.metrics?.gauge('QueueDepth', waiting.length);
+    for (const intent of waiting) {
       decisions.push(await processIntent(deps, intent, options));
     }
     await appendProcessed(deps, options, decisions.length);

@@ -125,6 +125,7 @@ export async function processIntent(
       traceId,
       payload: { decision: 'rejected', reason, retries: intent.retries },
     });
+    deps.metrics?.count('IntentsRejected');
     return decide(rejected, 'rejected', reason, traceId);
   }
   if (intent.status === 'READY' && (await unchangedSinceBlock(deps, intent))) {
@@ -163,6 +164,7 @@ async function retryOrReject(
     },
     retries,
   });
+  if (reject) deps.metrics?.count('IntentsRejected');
   return decide(
     moved,
     reject ? 'rejected' : 'requeued',
@@ -250,6 +252,7 @@ async function mergeQueued(
         source_sha: sim.sourceSha,
       },
     });
+    deps.metrics?.count('IntentsMerged');
     return { ...decide(merged, 'merged', 'Merged', traceId), mergedSha };
   } catch (error) {
     return mergeFailed(deps, intent, traceId, error);
@@ -273,5 +276,6 @@ async function mergeFailed(
     payload: { decision: 'merge_failed', reason, retries },
     retries,
   });
+  if (moved.status === 'REJECTED') deps.metrics?.count('IntentsRejected');
   return decide(moved, 'merge_failed', reason, traceId);
 }

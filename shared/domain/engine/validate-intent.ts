@@ -41,6 +41,8 @@ export interface ValidationOutcome {
 
 type Draft = Omit<ValidationOutcome, 'decision' | 'intent'> & {
   before: Intent;
+  /** `clock.now()` when the validation started (ValidationLatency). */
+  startedMs: number;
 };
 
 /**
@@ -55,6 +57,7 @@ export async function validateIntent(
   intentId: string,
   options: ValidateOptions = {},
 ): Promise<ValidationOutcome> {
+  const startedMs = baseDeps.clock.now();
   const intent = await baseDeps.store.intents.get(intentId);
   if (!intent) throw new NotFoundError(`Intent ${intentId} not found`);
   assertTransition(intent.status, 'VALIDATED');
@@ -64,6 +67,7 @@ export async function validateIntent(
   await deps.store.events.append(simulationEvent(deps, intent, traceId, sim));
   const base: Draft = {
     before: intent,
+    startedMs,
     traceId,
     reasons: [],
     simulation: sim.simulation,
@@ -192,7 +196,9 @@ async function finish(
     event,
     ...(outbox ? { outbox } : {}),
   });
-  const { before: _before, ...rest } = result;
+  const { before: _before, startedMs, ...rest } = result;
+  deps.metrics?.count(passed ? 'IntentsValidated' : 'IntentsBlocked');
+  deps.metrics?.timing('ValidationLatency', deps.clock.now() - startedMs);
   return {
     ...rest,
     decision: passed ? 'validated' : 'blocked',
