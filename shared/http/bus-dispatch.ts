@@ -1,10 +1,7 @@
 import { processQueue } from '../domain/engine/process-queue.js';
 import { validateIntent } from '../domain/engine/validate-intent.js';
 import { InvalidTransitionError, TransientError } from '../domain/errors.js';
-import {
-  type PublishOutboxOptions,
-  publishPending,
-} from '../domain/outbox/publish-outbox.js';
+import { publishPending } from '../domain/outbox/publish-outbox.js';
 import type {
   BusMessage,
   GithubEventMessage,
@@ -12,63 +9,35 @@ import type {
   PublishOutboxMessage,
   ValidateIntentMessage,
 } from '../ports/bus.js';
-import type { Publisher } from '../ports/publisher.js';
 import type { Deps } from '../runtime/deps.js';
 import { loadStoredPayload } from './github-claim-check.js';
 import { type GithubDelivery, handleGithubEvent } from './github-dispatch.js';
 import { logger } from './powertools.js';
 
 /**
- * Publishes outbox work for a `publish-outbox` message. The outbox entry is
- * durable in the store (DECISIONS 13), so the message is only a nudge: a
- * hook that does nothing loses no decision.
+ * One `publishPending` run over the due entries, the message's included
+ * (DECISIONS 13). The entry is durable in the store, so without a publisher
+ * (the local stack) the message is only logged and nothing is lost; a run
+ * held by another publisher publishes them itself, so busy is no error.
  */
-export type PublishOutboxHook = (
+async function publishOutbox(
   deps: Deps,
   message: PublishOutboxMessage,
-) => Promise<void>;
-
-const logOnly: PublishOutboxHook = async (_deps, message) => {
-  // No publisher wired (the local stack): the entry stays pending in the
-  // store, where the next publisher run finds it.
-  logger.warn('no outbox publisher wired; entry left pending', {
-    outboxId: message.outboxId,
-  });
-};
-
-let publishOutbox: PublishOutboxHook = logOnly;
-
-/**
- * The hook that publishes through `publisher`: one `publishPending` run
- * (DECISIONS 13) over the due entries, the message's included. A run held
- * by another publisher publishes them itself, so a busy lock is no error.
- * @example
- * setPublishOutboxHook(publishWith(new GitHubPublisher(client)));
- */
-export function publishWith(
-  publisher: Publisher,
-  options: PublishOutboxOptions = {},
-): PublishOutboxHook {
-  return async (deps, message) => {
-    const summary = await publishPending(
-      { store: deps.store, publisher, clock: deps.clock, ids: deps.ids },
-      options,
-    );
-    logger.info('outbox published', {
+): Promise<void> {
+  if (!deps.publisher) {
+    logger.warn('no outbox publisher wired; entry left pending', {
       outboxId: message.outboxId,
-      published: summary.published.length,
-      retrying: summary.retrying.length,
-      busy: summary.busy,
     });
-  };
-}
-
-/**
- * Installs the publisher of `publish-outbox` messages (the composition root
- * calls it with `publishWith(publisher)`); null restores the log-only hook.
- */
-export function setPublishOutboxHook(hook: PublishOutboxHook | null): void {
-  publishOutbox = hook ?? logOnly;
+    return;
+  }
+  const { store, publisher, clock, ids } = deps;
+  const summary = await publishPending({ store, publisher, clock, ids });
+  logger.info('outbox published', {
+    outboxId: message.outboxId,
+    published: summary.published.length,
+    retrying: summary.retrying.length,
+    busy: summary.busy,
+  });
 }
 
 async function processBranch(

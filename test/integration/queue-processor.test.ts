@@ -5,10 +5,6 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { queueProcessorHandler } from '../../functions/queue-processor.js';
 import { queueLockName } from '../../shared/domain/engine/process-queue.js';
 import { newIntent } from '../../shared/domain/intent.js';
-import {
-  publishWith,
-  setPublishOutboxHook,
-} from '../../shared/http/bus-dispatch.js';
 import type { BusMessage } from '../../shared/ports/bus.js';
 import type {
   DecisionToPublish,
@@ -219,7 +215,7 @@ describe('queue processor (SQS FIFO, partial batch responses)', () => {
       tenantId: 'acme',
       payload: { intent_id: intent.id, decision: 'validated', trace_id: 't-1' },
     });
-    setPublishOutboxHook(publishWith(publisher));
+    deps.publisher = publisher;
     try {
       // Act
       const response = await handler(
@@ -247,7 +243,7 @@ describe('queue processor (SQS FIFO, partial batch responses)', () => {
         (await deps.store.outbox.get('decision-1'))?.doneAt,
       ).not.toBeNull();
     } finally {
-      setPublishOutboxHook(null);
+      delete deps.publisher;
     }
   });
 
