@@ -42,7 +42,7 @@ export interface DynamoDbStoreOptions {
 }
 
 /** Wraps a plain client; a document client is taken as it is. */
-export function toDocumentClient(
+export function documentClientOf(
   client: DynamoDBDocumentClient | DynamoDBClient,
 ): DynamoDBDocumentClient {
   if (client instanceof DynamoDBDocumentClient) return client;
@@ -75,7 +75,7 @@ export class DynamoDbStore implements Store {
   constructor(options: DynamoDbStoreOptions) {
     const { clock } = options;
     this.db = new DynamoGateway(
-      toDocumentClient(options.client),
+      documentClientOf(options.client),
       options.tableName,
       {
         maxRetries: options.maxRetries ?? 3,

@@ -21,9 +21,9 @@ import {
 import { TransientError, ValidationError } from '../../domain/errors.js';
 import type { Clock } from '../../ports/clock.js';
 import {
+  asDomainError,
   type ErrorMapping,
   isTransientFailure,
-  toDomainError,
 } from './github-errors.js';
 
 const GitHubOctokit = Octokit.plugin(retry, throttling);
@@ -151,7 +151,7 @@ export class GitHubClient {
 
   /**
    * Runs `fn` through the breaker and maps its failure to a domain error
-   * (see `toDomainError`); an open circuit is a `TransientError`.
+   * (see `asDomainError`); an open circuit is a `TransientError`.
    */
   async call<T>(
     installationId: number,
@@ -172,7 +172,7 @@ export class GitHubClient {
           cause: error,
         });
       }
-      throw toDomainError(error, operation, mapping, this.#now());
+      throw asDomainError(error, operation, mapping, this.#now());
     }
   }
 

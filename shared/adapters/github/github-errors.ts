@@ -93,10 +93,10 @@ function retryAfterSeconds(failure: HttpFailure, nowMs: number): number {
  *
  * @example
  * ```ts
- * try { await call(); } catch (error) { throw toDomainError(error, 'GET ref', {}, Date.now()); }
+ * try { await call(); } catch (error) { throw asDomainError(error, 'GET ref', {}, Date.now()); }
  * ```
  */
-export function toDomainError(
+export function asDomainError(
   error: unknown,
   operation: string,
   mapping: ErrorMapping,

@@ -7,7 +7,7 @@ import { ConflictError, TransientError } from '../../domain/errors.js';
  * `SQLITE_BUSY`/`SQLITE_LOCKED` (busy_timeout ran out) `TransientError`.
  * Anything else, domain errors included, is returned unchanged.
  */
-export function toDomainError(error: unknown): unknown {
+export function asDomainError(error: unknown): unknown {
   if (!(error instanceof Database.SqliteError)) return error;
   if (error.code.startsWith('SQLITE_CONSTRAINT')) {
     return new ConflictError(`conflict: ${error.message}`);
@@ -20,12 +20,12 @@ export function toDomainError(error: unknown): unknown {
 
 /**
  * Runs a synchronous database operation as the port's async call, with vendor
- * errors mapped by {@link toDomainError}. Throws stay rejections.
+ * errors mapped by {@link asDomainError}. Throws stay rejections.
  */
 export async function guarded<T>(operation: () => T): Promise<T> {
   try {
     return operation();
   } catch (error) {
-    throw toDomainError(error);
+    throw asDomainError(error);
   }
 }
