@@ -101,3 +101,24 @@ export function branchRef(target: string): string {
   }
   return `refs/heads/${target}`;
 }
+
+/**
+ * The checked parts of a merge request common to every Scm adapter.
+ * @throws ValidationError on a bad source ref, object id or blank message
+ */
+export function checkMergeInput(input: {
+  source: string;
+  expectedTargetSha: string;
+  treeSha: string;
+  message: string;
+}): { expected: string; treeSha: string } {
+  assertRefName(input.source, 'source');
+  const expected = assertObjectId(input.expectedTargetSha, 'expectedTargetSha');
+  const treeSha = assertObjectId(input.treeSha, 'treeSha');
+  if (input.message.trim().length === 0) {
+    throw new ValidationError('merge message is blank', [
+      { path: 'message', message: 'is blank' },
+    ]);
+  }
+  return { expected, treeSha };
+}

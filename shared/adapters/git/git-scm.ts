@@ -28,7 +28,12 @@ import {
   resolveTree,
 } from './git-commands.js';
 import { countCoChanges } from './git-output.js';
-import { assertObjectId, assertRefName, branchRef } from './git-refs.js';
+import {
+  assertObjectId,
+  assertRefName,
+  branchRef,
+  checkMergeInput,
+} from './git-refs.js';
 import { type GitRunConfig, gitEnvironment } from './run-git.js';
 
 /** How to reach the repository. */
@@ -137,18 +142,8 @@ export class GitScm implements Scm {
 
   /** {@inheritDoc Scm.merge} */
   async merge(input: MergeInput): Promise<MergeResult> {
-    assertRefName(input.source, 'source');
     const targetRef = branchRef(input.target);
-    const expected = assertObjectId(
-      input.expectedTargetSha,
-      'expectedTargetSha',
-    );
-    const treeSha = assertObjectId(input.treeSha, 'treeSha');
-    if (input.message.trim().length === 0) {
-      throw new ValidationError('merge message is blank', [
-        { path: 'message', message: 'is blank' },
-      ]);
-    }
+    const { expected, treeSha } = checkMergeInput(input);
     const current = await resolveCommit(this.#config, targetRef);
     if (current === null) {
       throw new NotFoundError(`unknown branch: ${input.target}`);

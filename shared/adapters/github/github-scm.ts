@@ -23,6 +23,7 @@ import {
   assertObjectId,
   assertRefName,
   branchRef,
+  checkMergeInput,
   isObjectId,
 } from '../git/git-refs.js';
 import type { GitHubClient, GitHubOctokit } from './github-client.js';
@@ -172,18 +173,8 @@ export class GitHubScm implements Scm {
    * source on the staging branch again.
    */
   async merge(input: MergeInput): Promise<MergeResult> {
-    assertRefName(input.source, 'source');
     const branch = branchName(input.target);
-    const expected = assertObjectId(
-      input.expectedTargetSha,
-      'expectedTargetSha',
-    );
-    const treeSha = assertObjectId(input.treeSha, 'treeSha');
-    if (input.message.trim().length === 0) {
-      throw new ValidationError('merge message is blank', [
-        { path: 'message', message: 'is blank' },
-      ]);
-    }
+    const { expected, treeSha } = checkMergeInput(input);
     const current = await this.#refSha(`heads/${branch}`).catch(
       (error: unknown) => {
         if (error instanceof NotFoundError) {
