@@ -16,7 +16,7 @@ import {
 } from './cli/governance-commands.js';
 import { intentCommands } from './cli/intent-commands.js';
 import { queueCommands } from './cli/queue-commands.js';
-import { riskCommands } from './cli/risk-commands.js';
+import { pureCommands, riskCommands } from './cli/risk-commands.js';
 
 const COMMANDS: Record<string, Command> = {
   ...intentCommands,
@@ -40,6 +40,7 @@ const BOOLEAN_FLAGS = [
 
 const STRING_FLAGS = [
   'db',
+  'input',
   'repo',
   'actor',
   'file',
@@ -71,7 +72,7 @@ const STRING_FLAGS = [
 ];
 
 function usage(): string {
-  const names = Object.keys(COMMANDS).sort();
+  const names = [...Object.keys(COMMANDS), ...Object.keys(pureCommands)].sort();
   return [
     'usage: converge [--db PATH] [--repo DIR] [--actor NAME] <command> [--flags]',
     '',
@@ -93,16 +94,33 @@ function parse(argv: string[]): { words: string[]; flags: Flags } {
   return { words: positionals, flags: values };
 }
 
-async function main(argv: string[]): Promise<number> {
-  const { words, flags } = parse(argv);
-  const name = COMMANDS[words.slice(0, 2).join(' ')]
-    ? words.slice(0, 2).join(' ')
-    : (words[0] ?? '');
-  const command = COMMANDS[name];
-  if (!command || flags.help === true) {
-    console.log(usage());
-    return command || flags.help === true ? 0 : 1;
+function resolve(words: string[]): string {
+  const two = words.slice(0, 2).join(' ');
+  if (COMMANDS[two] || pureCommands[two]) return two;
+  return words[0] ?? '';
+}
+
+function printError(error: unknown): number {
+  const message = error instanceof Error ? error.message : String(error);
+  console.log(JSON.stringify({ error: message }, null, 2));
+  return 1;
+}
+
+function print(output: unknown): number {
+  if (output instanceof TextOutput) {
+    process.stdout.write(output.text);
+    return output.exitCode;
   }
+  console.log(JSON.stringify(output, null, 2));
+  return 0;
+}
+
+async function runWithDeps(
+  command: Command,
+  name: string,
+  words: string[],
+  flags: Flags,
+): Promise<number> {
   const env = parseEnv({
     ...process.env,
     ...(typeof flags.db === 'string' ? { CONVERGE_DB_PATH: flags.db } : {}),
@@ -122,20 +140,25 @@ async function main(argv: string[]): Promise<number> {
     };
     const args = words.slice(name.split(' ').length);
     const ctx: GovernanceContext = { deps, actor, flags, args };
-    const output = await command(ctx);
-    if (output instanceof TextOutput) {
-      process.stdout.write(output.text);
-      return output.exitCode;
-    }
-    console.log(JSON.stringify(output, null, 2));
-    return 0;
+    return print(await command(ctx));
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    console.log(JSON.stringify({ error: message }, null, 2));
-    return 1;
+    return printError(error);
   } finally {
     await deps.store.close();
   }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { words, flags } = parse(argv);
+  const name = resolve(words);
+  const pure = pureCommands[name];
+  const command = COMMANDS[name];
+  if ((!pure && !command) || flags.help === true) {
+    console.log(usage());
+    return flags.help === true ? 0 : 1;
+  }
+  if (pure) return pure(flags).then(print, printError);
+  return command ? runWithDeps(command, name, words, flags) : 1;
 }
 
 main(process.argv.slice(2)).then(
