@@ -8,13 +8,16 @@ import { parseArgs } from 'node:util';
 import { parseEnv } from '../shared/config/env.js';
 import { createDeps } from '../shared/runtime/create-deps.js';
 import { adminCommands } from './cli/admin-commands.js';
+import { agentCommands } from './cli/agent-commands.js';
 import type { Command, Flags } from './cli/cli-context.js';
+import { complianceCommands } from './cli/compliance-commands.js';
 import {
   type GovernanceContext,
   governanceCommands,
   TextOutput,
 } from './cli/governance-commands.js';
 import { intentCommands } from './cli/intent-commands.js';
+import { policyCommands } from './cli/policy-commands.js';
 import { queueCommands } from './cli/queue-commands.js';
 import { pureCommands, riskCommands } from './cli/risk-commands.js';
 
@@ -24,6 +27,9 @@ const COMMANDS: Record<string, Command> = {
   ...riskCommands,
   ...adminCommands,
   ...governanceCommands,
+  ...policyCommands,
+  ...agentCommands,
+  ...complianceCommands,
 };
 
 const BOOLEAN_FLAGS = [
@@ -36,6 +42,9 @@ const BOOLEAN_FLAGS = [
   'help',
   'write-snapshot',
   'verbose',
+  'apply',
+  'dry-run',
+  'fail-on-alert',
 ];
 
 const STRING_FLAGS = [
@@ -69,6 +78,28 @@ const STRING_FLAGS = [
   'output',
   'max-commits',
   'top',
+  'mode',
+  'max-risk-score',
+  'max-damage-score',
+  'max-propagation-score',
+  'enforce-ratio',
+  'atl',
+  'max-blast-severity',
+  'min-test-coverage',
+  'allow-actions',
+  'require-human-approval',
+  'require-compliance-pass',
+  'require-dual-approval-on-critical',
+  'action',
+  'human-approvals',
+  'test-coverage',
+  'min-mergeable-rate',
+  'max-conflict-rate',
+  'max-retries-total',
+  'max-queue-tracked',
+  'retention-days',
+  'days',
+  'horizon-days',
 ];
 
 function usage(): string {

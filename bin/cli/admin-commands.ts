@@ -51,10 +51,24 @@ const auditEvents: Command = async ({ deps, flags }) => {
   return page.items.map(presentEvent);
 };
 
-/** `keys create|list|revoke`, `audit events`. */
+/**
+ * `audit prune --retention-days 90 [--dry-run]`: deletes (or, dry, counts)
+ * the events older than the retention window.
+ */
+const auditPrune: Command = async ({ deps, flags }) => {
+  const days = optInt(flags, 'retention-days') ?? 90;
+  if (days < 0) throw new Error('--retention-days must be >= 0');
+  const before = new Date(deps.clock.now() - days * 86_400_000).toISOString();
+  const dryRun = flags['dry-run'] === true;
+  const count = await deps.store.events.prune({ before, dryRun });
+  return { retention_days: days, before, dry_run: dryRun, pruned: count };
+};
+
+/** `keys create|list|revoke`, `audit events|prune`. */
 export const adminCommands: Record<string, Command> = {
   'keys create': createKey,
   'keys list': listKeys,
   'keys revoke': revokeKey,
   'audit events': auditEvents,
+  'audit prune': auditPrune,
 };

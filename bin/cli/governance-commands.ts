@@ -31,6 +31,7 @@ import {
   need,
   opt,
   optInt,
+  withGit,
 } from './cli-context.js';
 
 /**
@@ -151,7 +152,7 @@ const verifyProvenanceCommand: GovernanceCommand = async (ctx) => {
  */
 export const governanceCommands: Record<string, Command> = {
   'export decisions': exportCommand,
-  archaeology: archaeologyCommand,
+  archaeology: withGit(archaeologyCommand),
   'audit init-chain': async ({ deps, flags }) =>
     initChain(deps, opt(flags, 'tenant-id') ?? null),
   'audit verify-chain': verifyChainCommand,

@@ -6,12 +6,23 @@ import {
 } from '../../shared/domain/engine/queue-admin.js';
 import type { IntentStatus } from '../../shared/domain/intent.js';
 import { presentIntent } from '../../shared/http/presenters.js';
-import { type Command, compact, need, opt, optInt } from './cli-context.js';
+import {
+  type Command,
+  compact,
+  need,
+  opt,
+  optInt,
+  withGit,
+} from './cli-context.js';
 
+/**
+ * `queue run [--limit --target --max-retries --auto-confirm --skip-checks]`.
+ * `--repo` is the git directory (global flag), not the queue's repo name,
+ * so the lock is the one `queue reset --clear-lock` clears.
+ */
 const run: Command = async ({ deps, flags }) =>
   processQueue(deps, {
     ...compact({
-      repo: opt(flags, 'repo'),
       limit: optInt(flags, 'limit'),
       maxRetries: optInt(flags, 'max-retries'),
     }),
@@ -46,10 +57,7 @@ const reset: Command = async ({ deps, actor, flags }) => {
     }),
     ...(flags['clear-lock'] === true
       ? {
-          clearLock: compact({
-            repo: opt(flags, 'repo'),
-            target: opt(flags, 'target') ?? 'main',
-          }),
+          clearLock: { target: opt(flags, 'target') ?? 'main' },
         }
       : {}),
   });
@@ -67,7 +75,7 @@ const confirm: Command = async ({ deps, actor, flags }) =>
 
 /** `queue run|inspect|reset`, `merge confirm`. */
 export const queueCommands: Record<string, Command> = {
-  'queue run': run,
+  'queue run': withGit(run),
   'queue inspect': inspect,
   'queue reset': reset,
   'merge confirm': confirm,

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { type Command, type Flags, opt } from './cli-context.js';
 import { evaluateRiskInput, RiskEvalInput } from './risk-input.js';
 
-async function readJson(path: string): Promise<unknown> {
+export async function readJson(path: string): Promise<unknown> {
   const text = await readFile(path, 'utf8').catch((error: unknown) => {
     const code = (error as { code?: string }).code;
     throw new Error(`cannot read ${path}: ${code ?? String(error)}`);
@@ -37,5 +37,5 @@ export const pureCommands: Record<string, (flags: Flags) => Promise<unknown>> =
     'risk eval': riskEvalInput,
   };
 
-/** Risk commands that use the store (filled by the risk command module). */
+/** Risk commands that use the store (see policy-commands.ts). */
 export const riskCommands: Record<string, Command> = {};

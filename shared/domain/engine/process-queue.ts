@@ -1,4 +1,5 @@
 import type { LockInfo } from '../../ports/store.js';
+import { TransientError } from '../errors.js';
 import { buildEvent, newTraceId } from '../event.js';
 import type { Intent } from '../intent.js';
 import type { EngineDeps } from './engine-deps.js';
@@ -78,12 +79,37 @@ export async function processQueue(
     const waiting = await candidates(deps, options);
     deps.metrics?.gauge('QueueDepth', waiting.length);
     for (const intent of waiting) {
-      decisions.push(await processIntent(deps, intent, options));
+      decisions.push(await processIsolated(deps, intent, options));
     }
     await appendProcessed(deps, options, decisions.length);
     return { decisions };
   } finally {
     await deps.store.locks.release(name, options.holder);
+  }
+}
+
+/**
+ * One intent, so that its failure does not stop the branch: a transient
+ * failure (GitHub or the store throttling) ends the run to be retried; any
+ * other error is reported for this intent and the queue goes on.
+ */
+async function processIsolated(
+  deps: EngineDeps,
+  intent: Intent,
+  options: QueueRunOptions,
+): Promise<QueueDecision> {
+  try {
+    return await processIntent(deps, intent, options);
+  } catch (error) {
+    if (error instanceof TransientError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      intentId: intent.id,
+      decision: 'error',
+      reason,
+      traceId: '',
+      retries: intent.retries,
+    };
   }
 }
 

@@ -6,6 +6,7 @@ import { authorizeAgentMerge } from './agent-gate.js';
 import { bindRepo, type EngineDeps } from './engine-deps.js';
 import { moveIntent } from './queue-events.js';
 import type { QueueRunOptions } from './queue-types.js';
+import { unchangedSinceBlock } from './queue-waiting.js';
 import { type ValidationOutcome, validateIntent } from './validate-intent.js';
 
 /** What the queue did with one intent. */
@@ -20,7 +21,8 @@ export interface QueueDecision {
     | 'merge_failed'
     | 'dependency_blocked'
     | 'agent_denied'
-    | 'waiting';
+    | 'waiting'
+    | 'error';
   reason: string;
   traceId: string;
   retries: number;
@@ -71,35 +73,6 @@ async function dependencyBlocked(
   );
   await deps.store.events.append(event);
   return decide(intent, 'dependency_blocked', reason, traceId);
-}
-
-/**
- * True when a READY intent was already blocked against the current source
- * and target tips: validating it again would only burn a retry.
- */
-async function unchangedSinceBlock(
-  deps: EngineDeps,
-  intent: Intent,
-): Promise<boolean> {
-  const page = await deps.store.events.query(
-    { intentId: intent.id },
-    { limit: 20 },
-  );
-  const last = page.items.find((e) =>
-    ['intent.blocked', 'intent.requeued', 'intent.merge_failed'].includes(
-      e.type,
-    ),
-  );
-  const sourceSha = last?.payload.source_sha;
-  const targetSha = last?.payload.target_sha;
-  if (typeof sourceSha !== 'string' || typeof targetSha !== 'string') {
-    return false;
-  }
-  const [source, target] = await Promise.all([
-    deps.scm.headSha(intent.source),
-    deps.scm.headSha(intent.target),
-  ]);
-  return source === sourceSha && target === targetSha;
 }
 
 /**

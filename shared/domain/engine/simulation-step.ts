@@ -1,4 +1,5 @@
 import type { MergeSimulation } from '../../ports/scm.js';
+import { NotFoundError } from '../errors.js';
 import { buildEvent, type ConvergeEvent } from '../event.js';
 import type { Intent } from '../intent.js';
 import type { EngineDeps } from './engine-deps.js';
@@ -51,6 +52,19 @@ async function reusableSimulation(
   const same =
     previous.sourceSha === sourceSha && previous.targetSha === targetSha;
   return same ? previous : null;
+}
+
+/** The tip of a ref, or '' while the ref does not exist. */
+export async function tipOrMissing(
+  deps: EngineDeps,
+  ref: string,
+): Promise<string> {
+  try {
+    return await deps.scm.headSha(ref);
+  } catch (error) {
+    if (error instanceof NotFoundError) return '';
+    throw error;
+  }
 }
 
 /** Simulates the merge of the intent's source onto the target's tip. */

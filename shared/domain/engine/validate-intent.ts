@@ -15,7 +15,12 @@ import type { RiskEvaluation } from '../risk/index.js';
 import { runChecks } from './checks-step.js';
 import { bindRepo, type EngineDeps } from './engine-deps.js';
 import { evaluateRiskStep, riskGateStep, tenantPolicy } from './risk-step.js';
-import { simulate, simulationEvent } from './simulation-step.js';
+import {
+  type SimulationOutcome,
+  simulate,
+  simulationEvent,
+  tipOrMissing,
+} from './simulation-step.js';
 
 /** Options of one validation (reference: `validate` CLI flags). */
 export interface ValidateOptions {
@@ -63,7 +68,12 @@ export async function validateIntent(
   assertTransition(intent.status, 'VALIDATED');
   const deps = await bindRepo(baseDeps, intent);
   const traceId = options.traceId ?? newTraceId(deps.ids);
-  const sim = await simulate(deps, intent, options.reuseSimulation ?? true);
+  const sim = await simulateOrMissing(deps, intent, options);
+  if ('missing' in sim) {
+    const reason = `Branch not found: ${sim.missing}`;
+    const draft = await missingDraft(deps, intent, startedMs, traceId);
+    return finish(deps, { ...draft, reasons: [reason] });
+  }
   await deps.store.events.append(simulationEvent(deps, intent, traceId, sim));
   const base: Draft = {
     before: intent,
@@ -78,6 +88,49 @@ export async function validateIntent(
     return finish(deps, { ...base, reasons: [`Merge conflict in: ${files}`] });
   }
   return validateMergeable(deps, base, options);
+}
+
+/** The simulation, or the message of a missing source or target ref. */
+async function simulateOrMissing(
+  deps: EngineDeps,
+  intent: Intent,
+  options: ValidateOptions,
+): Promise<SimulationOutcome | { missing: string }> {
+  try {
+    return await simulate(deps, intent, options.reuseSimulation ?? true);
+  } catch (error) {
+    if (error instanceof NotFoundError) return { missing: error.message };
+    throw error;
+  }
+}
+
+/** A decision draft for an intent whose branch does not exist (tip ''). */
+async function missingDraft(
+  deps: EngineDeps,
+  intent: Intent,
+  startedMs: number,
+  traceId: string,
+): Promise<Draft> {
+  const [sourceSha, targetSha] = await Promise.all([
+    tipOrMissing(deps, intent.source),
+    tipOrMissing(deps, intent.target),
+  ]);
+  return {
+    before: intent,
+    startedMs,
+    traceId,
+    reasons: [],
+    checks: [],
+    simulation: {
+      mergeable: false,
+      conflicts: [],
+      filesChanged: [],
+      sourceSha,
+      targetSha,
+      mergeBaseSha: null,
+      treeSha: null,
+    },
+  };
 }
 
 async function validateMergeable(

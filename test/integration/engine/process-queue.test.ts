@@ -164,6 +164,35 @@ describe('processQueue on a real git repository', () => {
     expect((await h.deps.store.intents.get('G'))?.status).toBe('VALIDATED');
   });
 
+  it('blocks an intent whose branch does not exist without stopping the queue', async () => {
+    // Prepare
+    h.repo.branch('feature/ok', { 'ok.py': 'x\n' });
+    await h.addIntent({ id: 'M', source: 'feature/missing', priority: 1 });
+    await h.addIntent({ id: 'N', source: 'feature/ok', priority: 2 });
+    // Act
+    const first = await processQueue(h.deps, { ...run, autoConfirm: true });
+    const second = await processQueue(h.deps, { ...run, autoConfirm: true });
+    // Assess
+    expect(first.decisions.map((d) => [d.intentId, d.decision])).toEqual([
+      ['M', 'requeued'],
+      ['N', 'merged'],
+    ]);
+    expect(first.decisions[0]?.reason).toContain('Branch not found');
+    // the merge of N moved the target, so M is looked at once more
+    expect(second.decisions).toMatchObject([
+      { intentId: 'M', decision: 'requeued' },
+    ]);
+    const third = await processQueue(h.deps, { ...run, autoConfirm: true });
+    expect(third.decisions).toMatchObject([
+      { intentId: 'M', decision: 'waiting' },
+    ]);
+    h.repo.branch('feature/missing', { 'late.py': 'x\n' });
+    const fourth = await processQueue(h.deps, { ...run, autoConfirm: true });
+    expect(fourth.decisions).toMatchObject([
+      { intentId: 'M', decision: 'merged' },
+    ]);
+  });
+
   it('does not burn retries on a blocked READY intent until something changes', async () => {
     // Prepare
     h.repo.branch('feature/h', { 'shared.py': 'from h\n' });
