@@ -1,20 +1,16 @@
 /**
  * `npm run openapi`: writes docs/openapi.json from the same route tables the
- * local stack and the CDK stack use.
+ * local stack and the CDK stack use (test/unit/http/openapi-current.test.ts
+ * fails when the committed file is stale).
  */
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import './local-env.js';
-import { buildOpenApi } from '../shared/http/openapi.js';
-import { LOCAL_FUNCTIONS } from '../shared/runtime/local-functions.js';
+import { buildConvergeOpenApi } from '../functions/openapi.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const doc = buildOpenApi(
-  LOCAL_FUNCTIONS.map((f) => f.routes),
-  { title: 'Converge API', version: '1.0.0' },
-  [{ url: 'http://127.0.0.1:8080' }],
-);
+const doc = buildConvergeOpenApi();
 writeFileSync(
   join(root, 'docs', 'openapi.json'),
   `${JSON.stringify(doc, null, 2)}\n`,

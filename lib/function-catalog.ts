@@ -15,6 +15,7 @@ export const HTTP_FUNCTIONS = [
   'dashboard',
   'governance',
   'webhooks',
+  'openapi',
 ] as const;
 
 /** `functions/<name>.ts` files invoked by AWS rather than by a route. */
@@ -92,6 +93,8 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
   dashboard: { ...API_WRITER, sendsToQueue: false },
   governance: { ...API_WRITER, sendsToQueue: false },
   webhooks: { ...API_WRITER, secrets: ['webhookSecret'] },
+  // Serves the route tables' document: no domain data, like health.
+  openapi: { ...API_WRITER, table: 'read', sendsToQueue: false },
   authorizer: { ...API_WRITER, sendsToQueue: false, timeout: 'authorizer' },
   // Sends the follow-ups a GitHub delivery asks for (other branches).
   'queue-processor': {

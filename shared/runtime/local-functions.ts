@@ -6,6 +6,7 @@ import * as events from '../../functions/events.js';
 import * as governance from '../../functions/governance.js';
 import * as health from '../../functions/health.js';
 import * as intents from '../../functions/intents.js';
+import * as openapi from '../../functions/openapi.js';
 import * as queue from '../../functions/queue.js';
 import * as risk from '../../functions/risk.js';
 import * as webhooks from '../../functions/webhooks.js';
@@ -32,4 +33,5 @@ export const LOCAL_FUNCTIONS: readonly LocalFunction[] = [
     routes: governance.routes,
     handler: governance.handler,
   },
+  { name: 'openapi', routes: openapi.routes, handler: openapi.handler },
 ];
