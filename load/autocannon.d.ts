@@ -8,6 +8,8 @@ declare module 'autocannon' {
     method?: string;
     headers?: Record<string, string>;
     body?: string;
+    /** Replaces `[<id>]` in the body with a unique id per request. */
+    idReplacement?: boolean;
     requests?: Array<{
       method?: string;
       path?: string;

@@ -41,8 +41,27 @@ async function main(): Promise<void> {
       p99.push(result.latency.p99);
       non2xx += result.non2xx + result.errors;
     }
+    const writes = await autocannon({
+      url: `${stack.url}/v1/intents`,
+      connections: 50,
+      duration: SECONDS,
+      method: 'POST',
+      headers,
+      idReplacement: true,
+      body: JSON.stringify({
+        id: 'w-[<id>]',
+        source: 'feature/none',
+        tenant_id: 'bench',
+      }),
+    });
     const data = {
       benchmark: 'GET /v1/intents/{id}',
+      writes: {
+        route: 'POST /v1/intents',
+        requestsPerSecond: writes.requests.average,
+        p99Ms: writes.latency.p99,
+        non2xxOrErrors: writes.non2xx + writes.errors,
+      },
       connections: 50,
       seconds: SECONDS,
       requestsPerSecond: summarize(rps),

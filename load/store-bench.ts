@@ -1,7 +1,8 @@
 /**
  * Benchmark of `intents.get` on the SQLite store: a file-backed WAL database
- * seeded with 10,000 intents, then 20,000 reads of random ids (target p95 <=
- * 0.5 ms). Each sample is one awaited port call, so it includes the promise
+ * seeded with 10,000 intents and 100,000 events, then 10,000 more event
+ * appends (throughput on the full database), then 20,000 reads of random
+ * ids (target p95 <= 0.5 ms). Each sample is one awaited port call, so it includes the promise
  * round trip a handler pays, not just the SQLite step.
  *
  * Run: `npx tsx load/store-bench.ts [reads]` (default 20,000 after 2,000
@@ -14,11 +15,15 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { randomIds } from '../shared/adapters/ids/random-ids.js';
 import { SqliteStore } from '../shared/adapters/sqlite/sqlite-store.js';
+import { buildEvent } from '../shared/domain/event.js';
 import { newIntent } from '../shared/domain/intent.js';
 import { systemClock } from '../shared/ports/clock.js';
 
 const INTENTS = 10_000;
+const EVENTS = 100_000;
+const APPENDS = 10_000;
 const WARM_UPS = 2_000;
 const TARGET_P95_MS = 0.5;
 const reads = Number(process.argv[2] ?? 20_000);
@@ -67,6 +72,24 @@ async function seed(store: SqliteStore): Promise<void> {
   }
 }
 
+/** Appends `count` events to random intents; returns events per second. */
+async function appendEvents(
+  store: SqliteStore,
+  count: number,
+): Promise<number> {
+  const now = systemClock.nowIso();
+  const start = performance.now();
+  for (let n = 0; n < count; n += 1) {
+    const event = buildEvent(
+      { type: 'intent.updated', intentId: idOf(n % INTENTS), payload: { n } },
+      randomIds,
+      now,
+    );
+    await store.events.append(event);
+  }
+  return Math.round(count / ((performance.now() - start) / 1000));
+}
+
 async function sample(store: SqliteStore, count: number): Promise<number[]> {
   const next = random(42);
   const samples: number[] = [];
@@ -88,6 +111,8 @@ try {
   const seedStart = performance.now();
   await seed(store);
   const seedMs = performance.now() - seedStart;
+  const seedAppendPerSecond = await appendEvents(store, EVENTS);
+  const appendPerSecond = await appendEvents(store, APPENDS);
 
   await sample(store, WARM_UPS);
   const samples = await sample(store, reads);
@@ -115,6 +140,10 @@ try {
     targetP95Ms: TARGET_P95_MS,
     pass: percentile(sorted, 0.95) <= TARGET_P95_MS,
     seedMs: Math.round(seedMs),
+    eventsBeforeReads: EVENTS + APPENDS,
+    /** Throughput of the 100k seed appends, then of 10k more on top. */
+    seedAppendPerSecond,
+    appendPerSecond,
     journalMode,
     synchronous: 'NORMAL',
     sqlite: sqliteVersion,
@@ -133,7 +162,8 @@ try {
   console.log(
     `intents.get over ${INTENTS} intents, ${reads} reads: ` +
       `p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms ` +
-      `(target p95 <= ${TARGET_P95_MS} ms: ${result.pass ? 'pass' : 'FAIL'})`,
+      `(target p95 <= ${TARGET_P95_MS} ms: ${result.pass ? 'pass' : 'FAIL'}); ` +
+      `event append ${appendPerSecond}/s on ${EVENTS} events`,
   );
 } finally {
   rmSync(root, { recursive: true, force: true });

@@ -4,12 +4,18 @@ const bool = z
   .enum(['0', '1', 'true', 'false'])
   .transform((v) => v === '1' || v === 'true');
 
+const DB_BACKENDS = ['sqlite', 'dynamodb'] as const;
+const BUSES = ['memory', 'sqs'] as const;
+
 /**
  * The environment, parsed once with zod (HOUSE_STYLE §7.5). Everything has
  * a default that runs the embedded local stack.
  */
 export const EnvSchema = z.object({
-  STORE_DRIVER: z.enum(['sqlite', 'dynamodb']).default('sqlite'),
+  /** Resolved from CONVERGE_DB_BACKEND (documented) or STORE_DRIVER (alias). */
+  STORE_DRIVER: z.enum(DB_BACKENDS).default('sqlite'),
+  /** CONVERGE_BUS; default sqs when QUEUE_URL is set, else memory. */
+  CONVERGE_BUS: z.enum(BUSES).default('memory'),
   CONVERGE_DB_PATH: z.string().min(1).default('.converge/converge.db'),
   TABLE_NAME: z.string().min(1).optional(),
   DYNAMODB_ENDPOINT: z.url().optional(),
@@ -42,12 +48,68 @@ export type Env = z.infer<typeof EnvSchema>;
 export function parseEnv(
   source: Record<string, string | undefined> = process.env,
 ): Env {
-  const result = EnvSchema.safeParse(source);
-  if (!result.success) {
-    const lines = result.error.issues.map(
-      (i) => `${i.path.join('.')}: ${i.message}`,
-    );
+  const { values, errors } = resolveAliases(source);
+  const result = EnvSchema.safeParse(values);
+  const lines = [
+    ...errors,
+    ...(result.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ??
+      []),
+  ];
+  if (lines.length > 0 || !result.success) {
     throw new Error(`Invalid environment:\n${lines.join('\n')}`);
   }
   return result.data;
+}
+
+const given = (value: string | undefined): string | undefined =>
+  value === undefined || value === '' ? undefined : value;
+
+/**
+ * `value` when it is unset or allowed; otherwise records
+ * `name: "value" is not one of a|b` and yields undefined (so zod does not
+ * report it a second time under another name).
+ */
+function choice(
+  name: string,
+  value: string | undefined,
+  allowed: readonly string[],
+  errors: string[],
+): string | undefined {
+  if (value === undefined || allowed.includes(value)) return value;
+  errors.push(
+    `${name}: ${JSON.stringify(value)} is not one of ${allowed.join('|')}`,
+  );
+  return undefined;
+}
+
+/**
+ * Maps the documented names onto the schema's: CONVERGE_DB_BACKEND wins
+ * over STORE_DRIVER, CONVERGE_DYNAMODB_ENDPOINT stands in for
+ * DYNAMODB_ENDPOINT, and CONVERGE_BUS defaults from QUEUE_URL. Unknown
+ * choices are reported under the variable that was actually set.
+ */
+function resolveAliases(source: Record<string, string | undefined>): {
+  values: Record<string, string | undefined>;
+  errors: string[];
+} {
+  const backendName =
+    given(source.CONVERGE_DB_BACKEND) === undefined
+      ? 'STORE_DRIVER'
+      : 'CONVERGE_DB_BACKEND';
+  const backend = given(source[backendName]);
+  const queueUrl = given(source.QUEUE_URL);
+  const bus = given(source.CONVERGE_BUS) ?? (queueUrl ? 'sqs' : 'memory');
+  const errors: string[] = [];
+  const values = {
+    ...source,
+    STORE_DRIVER: choice(backendName, backend, DB_BACKENDS, errors),
+    CONVERGE_BUS: choice('CONVERGE_BUS', bus, BUSES, errors),
+    DYNAMODB_ENDPOINT:
+      given(source.DYNAMODB_ENDPOINT) ??
+      given(source.CONVERGE_DYNAMODB_ENDPOINT),
+  };
+  if (bus === 'sqs' && queueUrl === undefined) {
+    errors.push('CONVERGE_BUS: "sqs" requires QUEUE_URL');
+  }
+  return { values, errors };
 }

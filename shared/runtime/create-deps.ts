@@ -27,11 +27,12 @@ async function openStore(env: Env, clock: Clock): Promise<Store> {
 }
 
 /**
- * SQS FIFO when QUEUE_URL is set (AWS), else the in-process bus that
- * `startLocalBusWorker` (local-bus.ts) drains.
+ * SQS FIFO when CONVERGE_BUS is sqs (the default when QUEUE_URL is set),
+ * else the in-process bus that `startLocalBusWorker` (local-bus.ts) drains.
  */
 async function openBus(env: Env, clock: Clock): Promise<Bus> {
-  if (!env.QUEUE_URL) return new MemoryBus({ clock, maxReceives: 5 });
+  if (env.CONVERGE_BUS !== 'sqs' || !env.QUEUE_URL)
+    return new MemoryBus({ clock, maxReceives: 5 });
   const { SQSClient } = await import('@aws-sdk/client-sqs');
   const { SqsBus } = await import('../adapters/sqs/sqs-bus.js');
   return new SqsBus({ client: new SQSClient({}), queueUrl: env.QUEUE_URL });

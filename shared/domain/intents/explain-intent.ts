@@ -52,7 +52,7 @@ export async function explainIntent(
   store: Store,
   intent: Intent,
 ): Promise<IntentExplanation> {
-  const page = await store.events.query({ intentId: intent.id }, { limit: 50 });
+  const page = await store.events.query({ intentId: intent.id }, { limit: 10 });
   const last = page.items.find((e) => DECISIONS.includes(e.type));
   const reason =
     (last && reasonOf(last.payload)) ??
