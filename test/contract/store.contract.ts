@@ -1057,8 +1057,8 @@ export function describeStoreContract(
         expect((await store.locks.info('queue'))?.holder).toBe('worker-1');
       });
 
-      it('grants a contended lock to exactly one holder', async () => {
-        const holders = ['w1', 'w2', 'w3', 'w4', 'w5'];
+      it('grants a lock contended by 50 workers to exactly one holder', async () => {
+        const holders = Array.from({ length: 50 }, (_, i) => `w${i}`);
 
         const results = await Promise.all(
           holders.map((holder) => store.locks.acquire('queue', holder, MINUTE)),
@@ -1117,9 +1117,11 @@ export function describeStoreContract(
         expect(await store.deliveries.isClaimed('delivery-1')).toBe(false);
       });
 
-      it('lets exactly one of concurrent claims win', async () => {
+      it('lets exactly one of 50 concurrent claims win', async () => {
         const results = await Promise.allSettled(
-          [1, 2, 3, 4, 5].map(() => store.deliveries.claim('delivery-1')),
+          Array.from({ length: 50 }, () =>
+            store.deliveries.claim('delivery-1'),
+          ),
         );
 
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);

@@ -5,7 +5,10 @@ export interface Migration {
   /** Consecutive from 1; also written to `PRAGMA user_version`. */
   version: number;
   name: string;
+  /** The up script. */
   sql: string;
+  /** The down script: undoes `sql` (used by {@link rollback}). */
+  down: string;
 }
 
 /**
@@ -138,9 +141,24 @@ CREATE INDEX outbox_pending ON outbox (next_attempt_ms, created_ms, id)
   WHERE done_at IS NULL;
 `;
 
+const INITIAL_DOWN = [
+  'outbox',
+  'rate_limits',
+  'api_keys',
+  'webhook_deliveries',
+  'queue_locks',
+  'compliance_thresholds',
+  'agent_policies',
+  'risk_policies',
+  'intents',
+  'events',
+]
+  .map((table) => `DROP TABLE IF EXISTS ${table};`)
+  .join('\n');
+
 /** Every migration, in order. Append only; never edit a shipped entry. */
 export const MIGRATIONS: readonly Migration[] = [
-  { version: 1, name: 'initial', sql: INITIAL_SCHEMA },
+  { version: 1, name: 'initial', sql: INITIAL_SCHEMA, down: INITIAL_DOWN },
 ];
 
 /** The schema version this code expects. */
@@ -194,4 +212,32 @@ export function migrate(
 export function currentVersion(db: Database.Database): number {
   const value = db.pragma('user_version', { simple: true });
   return typeof value === 'number' ? value : 0;
+}
+
+/**
+ * Takes `db` back down to `toVersion` by running the down scripts, newest
+ * first, each in its own transaction with its ledger row removed.
+ * @returns the versions rolled back.
+ */
+export function rollback(
+  db: Database.Database,
+  toVersion: number,
+  migrations: readonly Migration[] = MIGRATIONS,
+): number[] {
+  db.exec(LEDGER);
+  const undone: number[] = [];
+  const undoOne = db.transaction((migration: Migration) => {
+    db.exec(migration.down);
+    db.prepare('DELETE FROM schema_migrations WHERE version = ?').run(
+      migration.version,
+    );
+    db.pragma(`user_version = ${migration.version - 1}`);
+  });
+  for (const migration of [...migrations].reverse()) {
+    if (migration.version <= toVersion) break;
+    if (currentVersion(db) < migration.version) continue;
+    undoOne.immediate(migration);
+    undone.push(migration.version);
+  }
+  return undone;
 }

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  currentVersion,
   MIGRATIONS,
   migrate,
+  rollback,
   SCHEMA_VERSION,
 } from '../../../shared/adapters/sqlite/schema.js';
 import { SqliteStore } from '../../../shared/adapters/sqlite/sqlite-store.js';
@@ -116,6 +118,7 @@ describe('SqliteStore on a file', () => {
         version: MIGRATIONS.length + 1,
         name: 'probe',
         sql: 'CREATE TABLE probe (x INTEGER)',
+        down: 'DROP TABLE probe',
       },
     ];
 
@@ -127,6 +130,38 @@ describe('SqliteStore on a file', () => {
     expect(secondRun).toEqual([MIGRATIONS.length + 1]);
     expect(thirdRun).toEqual([]);
     expect(() => migrate(db, clock.nowIso())).toThrow(/newer than this code/);
+    db.close();
+  });
+
+  it('rolls migrations back with their down scripts, newest first', () => {
+    // Prepare
+    const db = new Database(':memory:');
+    const next = [
+      ...MIGRATIONS,
+      {
+        version: MIGRATIONS.length + 1,
+        name: 'probe',
+        sql: 'CREATE TABLE probe (x INTEGER)',
+        down: 'DROP TABLE probe',
+      },
+    ];
+    migrate(db, clock.nowIso(), next);
+    const tables = () =>
+      db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .all()
+        .map((row) => (row as { name: string }).name);
+    // Act
+    const toInitial = rollback(db, MIGRATIONS.length, next);
+    const toEmpty = rollback(db, 0, next);
+    // Assess
+    expect(toInitial).toEqual([MIGRATIONS.length + 1]);
+    expect(toEmpty).toEqual([...MIGRATIONS.map((m) => m.version)].reverse());
+    expect(currentVersion(db)).toBe(0);
+    expect(tables()).toEqual(['schema_migrations']);
+    expect(migrate(db, clock.nowIso())).toEqual(
+      MIGRATIONS.map((m) => m.version),
+    );
     db.close();
   });
 
