@@ -44,6 +44,18 @@ beforeAll(async () => {
   // The first synthesis loads most of aws-cdk-lib: slow on a loaded machine.
 }, 180_000);
 
+describe('ConvergeStack: every environment', () => {
+  it('synthesizes staging offline, with its table and queues', async () => {
+    // Act
+    const staging = await synthesize('staging');
+    // Assess
+    expect(staging.config.envName).toBe('staging');
+    const tables = resourcesOf(staging.template, 'AWS::DynamoDB::Table');
+    expect(Object.keys(tables)).toHaveLength(1);
+    expect(resourcesOf(staging.template, 'AWS::SQS::Queue')).not.toEqual({});
+  }, 180_000);
+});
+
 const LAMBDA = 'AWS::Lambda::Function';
 
 function environmentOf(fn: { Properties: Record<string, unknown> }) {
