@@ -21,6 +21,8 @@ export type CodeFactory = (entry: string) => lambda.Code;
  */
 export const BUNDLING: BundlingOptions = {
   minify: true,
+  // Error bodies name the error class: minified names would leak `e`, `t`.
+  keepNames: true,
   sourceMap: true,
   sourcesContent: false,
   target: 'node22',
