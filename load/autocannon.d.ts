@@ -19,7 +19,7 @@ declare module 'autocannon' {
       setupRequest?: (request: RequestParams) => RequestParams;
     }>;
   }
-  interface RequestParams {
+  export interface RequestParams {
     method?: string;
     path?: string;
     headers?: Record<string, string>;

@@ -2,8 +2,9 @@
  * Durability under SIGKILL (KPIS.md): 100 concurrent writers x 100 intents
  * against the local stack; the process is killed with SIGKILL mid-run and
  * restarted on the same store. Every acknowledged (201) write must be there,
- * and the digest of all intents must be equal before and after a clean
- * restart. Run: `npx tsx load/chaos-kill.ts`; writes load/results/chaos-kill.json.
+ * and the digest of all intents and the hash of the decision export
+ * (GET /v1/export/decisions?fmt=jsonl) must be equal before and after a
+ * clean restart. Run: `npx tsx load/chaos-kill.ts`; writes load/results/chaos-kill.json.
  */
 import { createHash } from 'node:crypto';
 import { startStack, writeResult } from './bench-support.js';
@@ -60,6 +61,17 @@ async function allIds(stack: Stack): Promise<string[]> {
   return ids.sort();
 }
 
+async function exportHash(stack: Stack): Promise<string> {
+  const res = await fetch(
+    `${stack.url}/v1/export/decisions?fmt=jsonl&tenant_id=chaos`,
+    { headers: { 'x-api-key': stack.key } },
+  );
+  if (res.status !== 200) throw new Error(`export: ${res.status}`);
+  return createHash('sha256')
+    .update(await res.text())
+    .digest('hex');
+}
+
 const digest = (ids: string[]) =>
   createHash('sha256').update(ids.join('\n')).digest('hex');
 
@@ -81,9 +93,11 @@ async function main(): Promise<void> {
   const present = new Set((await allIds(second)).map((s) => s.split('@')[0]));
   const lost = [...acked].filter((id) => !present.has(id));
   const before = digest(await allIds(second));
+  const exportBefore = await exportHash(second);
   await second.stop('SIGTERM');
   const third = await startStack({ port: PORT, dbPath: first.dbPath, env });
   const after = digest(await allIds(third));
+  const exportAfter = await exportHash(third);
   await third.stop('SIGTERM');
   const data = {
     scenario: 'SIGKILL mid-run, restart on the same store',
@@ -94,7 +108,9 @@ async function main(): Promise<void> {
     lost: lost.length,
     digestBefore: before,
     digestAfter: after,
-    pass: lost.length === 0 && before === after,
+    exportHashBefore: exportBefore,
+    exportHashAfter: exportAfter,
+    pass: lost.length === 0 && before === after && exportBefore === exportAfter,
     at: new Date().toISOString(),
   };
   writeResult('chaos-kill', data);

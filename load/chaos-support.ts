@@ -14,6 +14,21 @@ import Database from 'better-sqlite3';
 
 export { sleep };
 
+/** A source of numbers in [0, 1). */
+export type Rng = () => number;
+
+/** mulberry32: small and seeded, so a run's random choices can be replayed. */
+export function seeded(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
 /** Polls `check` every `everyMs` until it is true or `timeoutMs` passed. */
 export async function waitFor(
   check: () => boolean | Promise<boolean>,
@@ -26,6 +41,23 @@ export async function waitFor(
     await sleep(everyMs);
   }
   return check();
+}
+
+/** Runs `jobs` with at most `limit` in flight; results in completion order. */
+export async function pool<T>(
+  jobs: readonly (() => Promise<T>)[],
+  limit: number,
+): Promise<T[]> {
+  const out: T[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++];
+      if (job) out.push(await job());
+    }
+  };
+  await Promise.all(Array.from({ length: limit }, lane));
+  return out;
 }
 
 /** Runs `fn` on the SQLite file opened read-only, then closes it. */

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs every benchmark under load/ one after another (they
- * are bounded in count and time), then writes load/results/summary.md.
+ * are bounded in count and time), then writes load/results/summary.md and
+ * docs/readiness.md (load/readiness.ts, from every result present).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,8 +12,13 @@ const BENCHES = [
   'risk-bench.ts',
   'store-bench.ts',
   'git-bench.ts',
+  'validation-bench.ts',
   'provenance-bench.ts',
   'http-bench.ts',
+  'webhook-burst.ts',
+  'queue-drain-bench.ts',
+  'dynamodb-bench.ts',
+  'bundle-bench.ts',
 ];
 
 function run(script: string): void {
@@ -46,3 +52,4 @@ function summary(): string {
 for (const bench of BENCHES) run(bench);
 writeFileSync(join(RESULTS, 'summary.md'), summary());
 console.log(summary());
+run('readiness.ts');
