@@ -6,13 +6,14 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { TransientError } from '../domain/errors.js';
 import {
   createLambdaContext,
   toApiGatewayEvent,
   writeApiGatewayResult,
 } from './api-gateway-event.js';
 import type { AuthorizerContext } from './authorizer-context.js';
-import type { ErrorBody } from './http-errors.js';
+import { type ErrorBody, mapError } from './http-errors.js';
 import {
   type Authorize,
   invokeWithTimeout,
@@ -237,9 +238,15 @@ export async function startLocalServer(
   };
   const server = createServer((req, res) => {
     const requestId = randomUUID();
-    handleRequest(state, req, res, requestId).catch(() => {
+    handleRequest(state, req, res, requestId).catch((error: unknown) => {
       if (res.headersSent) {
         res.destroy();
+        return;
+      }
+      // A known failure of the authorizer's own dependencies (the store
+      // throttling) keeps its meaning: 503 with Retry-After, not a 502.
+      if (error instanceof TransientError) {
+        writeApiGatewayResult(res, mapError(error, requestId).response, {});
         return;
       }
       const body = errorBody(
