@@ -4,9 +4,16 @@
  * restarted on the same store. Every acknowledged (201) write must be there,
  * and the digest of all intents and the hash of the decision export
  * (GET /v1/export/decisions?fmt=jsonl) must be equal before and after a
- * clean restart. Run: `npx tsx load/chaos-kill.ts`; writes load/results/chaos-kill.json.
+ * clean restart (the branch's queue is held still meanwhile, see
+ * `freezeQueue`). Run: `npx tsx load/chaos-kill.ts`; writes load/results/chaos-kill.json.
  */
 import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '../shared/adapters/sqlite/sqlite-store.js';
+import { queueLockName } from '../shared/domain/engine/process-queue.js';
+import { systemClock } from '../shared/ports/clock.js';
 import { startStack, writeResult } from './bench-support.js';
 
 const WRITERS = Number(process.env.CHAOS_WRITERS ?? 100);
@@ -75,9 +82,23 @@ async function exportHash(stack: Stack): Promise<string> {
 const digest = (ids: string[]) =>
   createHash('sha256').update(ids.join('\n')).digest('hex');
 
+/**
+ * Holds the chaos branch's queue lock for an hour, so the worker's pass at
+ * each start cannot revalidate intents: the restart comparison then
+ * measures durability, not the queue's work.
+ */
+async function freezeQueue(dbPath: string): Promise<void> {
+  const store = SqliteStore.open({ path: dbPath, clock: systemClock });
+  const lock = queueLockName('chaos', undefined, 'main');
+  await store.locks.acquire(lock, 'chaos-kill-freeze', 3_600_000);
+  await store.close();
+}
+
 async function main(): Promise<void> {
   const env = { CONVERGE_WORKER_INTERVAL_MS: '3600000' };
-  const first = await startStack({ port: PORT, env });
+  const dbPath = join(mkdtempSync(join(tmpdir(), 'converge-chaos-')), 'c.db');
+  await freezeQueue(dbPath);
+  const first = await startStack({ port: PORT, dbPath, env });
   const acked = new Set<string>();
   let killed = false;
   const writers = Array.from({ length: WRITERS }, (_, w) =>

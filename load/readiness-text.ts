@@ -107,28 +107,23 @@ precompile them; (4) measure init on Lambda itself (arm64, 1 GB), where it is
 faster than on this loaded box, before deciding on (3). (Quick analysis with an
 esbuild metafile of functions/authorizer.ts; the benchmark is load/bundle-bench.ts.)`,
   'chaos-dynamodb': `Retries absorb throttling and, at the store, every call beyond the budget
-fails as \`TransientError\` (see the store numbers). Through HTTP, handlers map
-it to 503 with \`Retry-After\` (\`/v1/health/ready\` answers 503). **The gap is the
-authorizer:** when the API-key lookup itself is throttled past the budget,
-\`authorizeRequest\` throws \`TransientError\`, \`runAuthorizer\`
-(\`shared/http/local-invoke.ts\`) re-throws it and the local server's catch-all
-answers **502** \`bad_gateway\`; in AWS a REQUEST authorizer that throws makes
-API Gateway answer **500** (AUTHORIZER_FAILURE). **Fix:** local —
-\`shared/http/local-server.ts\` \`handleRequest\`: answer a \`TransientError\` (and
-\`RateLimitedError\`) from the authorizer with the same 503 + \`Retry-After\` body
-\`httpErrors\` produces; AWS — \`lib/constructs/api.ts\`: a gateway response for
-\`ResponseType.AUTHORIZER_FAILURE\` with status 503 and \`Retry-After\`; the 300 s
-authorizer cache (\`api.authorizerCacheSeconds\`) already keeps most requests
-away from that lookup.`,
+fails as \`TransientError\`; through HTTP, handlers map it to 503 with
+\`Retry-After\`. A non-503 5xx here has so far always come from the authorizer:
+when the API-key lookup is throttled past the budget, \`authorizeRequest\` throws
+\`TransientError\`; the local server used to answer 502 (fixed in
+\`shared/http/local-server.ts\`, commit 5128031, after this suite found it). Look at
+the \`exhausted\` and \`random share\` status counts: a 502 means an error escaped a
+handler or the authorizer unmapped.`,
 };
 
 /** Residual risks that hold whatever the numbers say. */
 export const RESIDUAL_RISKS = [
   '**Queue lock without renewal.** `processQueue` takes the branch lock for `CONVERGE_QUEUE_LOCK_TTL` and never extends it. A pass longer than the TTL (slow checks with a 5 s TTL) lets a second worker take the branch while the first still works; the compare-and-swap merge keeps the target branch safe, but validations and events can be duplicated. Mitigation: renew the lease during a pass (heartbeat) or keep the TTL above twice the longest pass; alarm on pass duration.',
-  '**One event loop in the local stack.** HTTP, the bus worker and the queue worker share one Node process: a webhook burst slows every read (measured above). Single-node deployments should run the workers in their own process.',
+  '**One event loop in the local stack.** HTTP, the bus worker and the queue worker share one Node process: a backlog of webhook work starves HTTP (see the webhook ingest analysis). Single-node deployments should run the workers in their own process.',
   '**In-process bus is not durable.** Locally a delivery answered 202 sits in memory until processed; a SIGKILL before that loses it while its delivery id is already claimed, so a redelivery is answered `duplicate`. SQS removes this in AWS; single-node deployments need a durable queue or a claim taken after processing.',
+  '**Authorizer failures in AWS answer 500.** When the API-key lookup is throttled past its retries, a REQUEST authorizer that throws makes API Gateway answer 500 (AUTHORIZER_FAILURE), not 503; the local server now answers 503 (chaos-dynamodb found the 502 it used to give). Fix: in `lib/constructs/api.ts` add `AUTHORIZER_FAILURE` to `GATEWAY_ERRORS` with status 503 and a `Retry-After` response header (the loop there sets no status code yet); the 300 s authorizer cache keeps most requests off that lookup.',
   '**GitHub does not redeliver failed webhooks by itself.** A 503 keeps nothing claimed, but someone must redeliver: add a scheduled reconciler that lists failed deliveries of the App hook and redelivers them.',
-  "**Audit write amplification.** Every refused request writes `access.denied` and every admitted non-GET writes `access.granted` before input validation (the fuzz run wrote one audit row per request). An unauthenticated flood turns into store writes at the attacker's rate: rate-limit by source before auditing, aggregate denials, and put AWS WAF in front of API Gateway.",
+  "**Audit write amplification.** Every refused request writes `access.denied` and every admitted non-GET writes `access.granted` before input validation (the fuzz run wrote thousands of them, see Scenario details). An unauthenticated flood turns into store writes at the attacker's rate: rate-limit by source before auditing, aggregate denials, and put AWS WAF in front of API Gateway.",
   '**SQLite is one writer.** Every request writes (rate-limit counter, audit, events); the local store tops out at one writer. DynamoDB is the scale path; throttling beyond its 3 retries surfaces as 503 at roughly share^4 per DynamoDB call (chaos-dynamodb), so sustained throttling needs capacity, not retries.',
   '**Measurements on a shared, loaded 2-core machine** with other builds and test suites running (load averages in the verdict). Throughput and tail latency here are lower bounds; rerun on a dedicated host before sign-off.',
 ];

@@ -48,6 +48,13 @@ const GATEWAY_ERRORS: ReadonlyArray<
 ];
 
 /**
+ * An authorizer that failed on its own dependencies (the key store
+ * throttled) is a retryable 503, as the local stack answers, not a 500.
+ */
+const AUTHORIZER_FAILURE_TEMPLATE =
+  '{"error":"TransientError","code":"transient","message":"Authorizer unavailable, retry","requestId":"$context.requestId"}';
+
+/**
  * The REST API: every route of the route tables under `/v1`, each method on
  * its domain's function. Non-public routes go through a REQUEST authorizer
  * that turns `x-api-key` into a principal, cached per key. Stage throttling
@@ -94,6 +101,7 @@ export class ConvergeApi extends Construct {
     });
     this.addRoutes(props);
     this.addUsagePlans(config);
+    this.addAuthorizerFailure();
     for (const [type, error, code] of GATEWAY_ERRORS) {
       this.restApi.addGatewayResponse(
         constructIdOf(code.replaceAll('_', '-')),
@@ -105,6 +113,15 @@ export class ConvergeApi extends Construct {
         },
       );
     }
+  }
+
+  private addAuthorizerFailure(): void {
+    this.restApi.addGatewayResponse('AuthorizerFailure', {
+      type: apigw.ResponseType.AUTHORIZER_FAILURE,
+      statusCode: '503',
+      responseHeaders: { 'Retry-After': "'1'" },
+      templates: { 'application/json': AUTHORIZER_FAILURE_TEMPLATE },
+    });
   }
 
   private addRoutes(props: ConvergeApiProps): void {

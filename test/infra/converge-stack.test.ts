@@ -44,6 +44,25 @@ beforeAll(async () => {
   // The first synthesis loads most of aws-cdk-lib: slow on a loaded machine.
 }, 180_000);
 
+describe('ConvergeStack: gateway responses', () => {
+  it('answers an authorizer failure with a retryable 503 in our error shape', () => {
+    // Prepare
+    const responses = resourcesOf(
+      full.template,
+      'AWS::ApiGateway::GatewayResponse',
+    );
+    // Act
+    const failure = Object.values(responses).find(
+      (r) => r.Properties.ResponseType === 'AUTHORIZER_FAILURE',
+    );
+    // Assess
+    expect(failure?.Properties.StatusCode).toBe('503');
+    expect(JSON.stringify(failure?.Properties.ResponseTemplates)).toContain(
+      'TransientError',
+    );
+  });
+});
+
 describe('ConvergeStack: every environment', () => {
   it('synthesizes staging offline, with its table and queues', async () => {
     // Act

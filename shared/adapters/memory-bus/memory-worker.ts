@@ -51,6 +51,10 @@ class Waker {
   }
 }
 
+/** Lets pending I/O (HTTP requests sharing the loop) run first. */
+const yieldToIo = (): Promise<void> =>
+  new Promise((resolve) => setImmediate(resolve));
+
 /**
  * Drains a {@link BusConsumer} until `signal` aborts: each message goes to
  * `handle`; success acks it, a throw nacks it (so it is retried until the
@@ -81,7 +85,11 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
 
   const start = (message: ReceivedMessage): void => {
     const previous = groupTails.get(message.groupId) ?? Promise.resolve();
-    const task = previous.then(() => settleOne(options, message));
+    // Yield to I/O first: with synchronous store calls, chained handlers
+    // would otherwise starve the HTTP server sharing this event loop.
+    const task = previous
+      .then(() => yieldToIo())
+      .then(() => settleOne(options, message));
     groupTails.set(message.groupId, task);
     inFlight.add(task);
     void task.finally(() => {
