@@ -1,8 +1,9 @@
 import { allIntents } from '../domain/engine/queue-admin.js';
 import { publishPending } from '../domain/outbox/publish-outbox.js';
 import { takeHealthSnapshot } from '../domain/projections/health-snapshot.js';
+import { type Bus, branchGroupId } from '../ports/bus.js';
 import type { Deps } from './deps-type.js';
-import { drainOnce } from './queue-worker.js';
+import { activeBranches, drainOnce } from './queue-worker.js';
 
 /** The tasks EventBridge sends (lib/constructs/scheduler.ts). */
 export const SCHEDULED_TASK_NAMES = [
@@ -61,6 +62,36 @@ export type TaskReport =
   | RetentionReport;
 
 /**
+ * In the cloud the tick only fans out: one process-branch message per branch
+ * with pending work, in that branch's FIFO group, so branches run in
+ * parallel on the queue processor and each stays in order. The dedup id is
+ * per minute, so a repeated tick adds nothing.
+ */
+async function enqueueBranches(deps: Deps, bus: Bus): Promise<QueueTickReport> {
+  const minute = Math.floor(deps.clock.now() / 60_000);
+  const branches = await activeBranches(deps);
+  for (const b of branches) {
+    const repo = b.repo ?? '-';
+    const groupId = branchGroupId({
+      tenantId: b.tenantId,
+      repo,
+      target: b.target,
+    });
+    await bus.send(
+      { kind: 'process-branch', tenantId: b.tenantId, repo, target: b.target },
+      { groupId, dedupId: `tick-${minute}-${groupId}`.slice(0, 128) },
+    );
+  }
+  return {
+    task: 'queue-tick',
+    branches: branches.length,
+    busy: 0,
+    decisions: [],
+    outbox: null,
+  };
+}
+
+/**
  * One worker pass over every active branch (revalidate READY, merge
  * VALIDATED), then one outbox publishing run when a publisher is wired.
  */
@@ -68,6 +99,9 @@ export async function queueTick(
   deps: Deps,
   holder: string,
 ): Promise<QueueTickReport> {
+  if (deps.bus && deps.env.CONVERGE_BUS === 'sqs') {
+    return enqueueBranches(deps, deps.bus);
+  }
   const results = await drainOnce(deps, holder);
   const decisions = results.flatMap((r) =>
     r.decisions.map(({ intentId, decision, traceId }) => ({

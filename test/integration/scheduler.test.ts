@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/scheduler.js';
+import { MemoryBus } from '../../shared/adapters/memory-bus/memory-bus.js';
 import { SqliteStore } from '../../shared/adapters/sqlite/sqlite-store.js';
 import { parseEnv } from '../../shared/config/env.js';
 import type { Intent } from '../../shared/domain/intent.js';
@@ -80,6 +81,39 @@ describe('scheduler (EventBridge tasks)', () => {
   afterEach(async () => {
     await store.close();
     repo.remove();
+  });
+
+  it('queue-tick on SQS fans out one process-branch message per branch, once a minute', async () => {
+    // Prepare
+    const bus = new MemoryBus({ clock });
+    await open({ bus });
+    deps.env = { ...deps.env, CONVERGE_BUS: 'sqs' };
+    await addIntent({
+      id: 'a-1',
+      tenantId: 'acme',
+      technical: { repo: 'acme/api' },
+    });
+    await addIntent({
+      id: 'a-2',
+      tenantId: 'acme',
+      technical: { repo: 'acme/api' },
+    });
+    await addIntent({
+      id: 'g-1',
+      tenantId: 'globex',
+      technical: { repo: 'globex/web' },
+    });
+    // Act
+    const report = await handler({ task: 'queue-tick' }, context);
+    await handler({ task: 'queue-tick' }, context);
+    // Assess
+    expect(report).toMatchObject({ task: 'queue-tick', branches: 2 });
+    const received = await bus.receive(10);
+    expect(received.map((m) => m.groupId).sort()).toEqual([
+      'acme:acme/api:main',
+      'globex:globex/web:main',
+    ]);
+    expect((await store.intents.get('a-1'))?.status).toBe('READY');
   });
 
   it('rejects an unknown task without touching the store', async () => {
