@@ -35,31 +35,60 @@ function decode(segment: string): string | null {
   }
 }
 
+/** A request path split once, each segment decoded once (null: malformed). */
+interface SplitPath {
+  parts: string[];
+  decoded: (string | null)[];
+}
+
+function splitRequest(path: string): SplitPath {
+  const parts = splitPath(path);
+  return { parts, decoded: parts.map(decode) };
+}
+
+/** One template segment against the request; false when it does not fit. */
+function matchSegment(
+  seg: Segment,
+  i: number,
+  split: SplitPath,
+  params: Record<string, string>,
+): boolean {
+  if (seg.kind === 'static') return split.decoded[i] === seg.value;
+  const value = seg.greedy
+    ? decode(split.parts.slice(i).join('/'))
+    : split.decoded[i];
+  if (value === null || value === undefined) return false;
+  params[seg.name] = value;
+  return true;
+}
+
+function matchSplit(
+  compiled: CompiledTemplate,
+  split: SplitPath,
+): Record<string, string> | null {
+  const { segments } = compiled;
+  const last = segments.at(-1);
+  const greedy = last?.kind === 'param' && last.greedy;
+  const fits = greedy
+    ? split.parts.length >= segments.length
+    : split.parts.length === segments.length;
+  if (!fits) return null;
+  const params: Record<string, string> = {};
+  for (const [i, seg] of segments.entries()) {
+    if (!matchSegment(seg, i, split, params)) return null;
+  }
+  return params;
+}
+
 /**
- * Matches a raw URL path against a compiled template; path parameters are
- * URL-decoded (as API Gateway passes them).
- * @returns the parameters, or null when the path does not match
+ * Matches a raw request path against a compiled template; the parameters
+ * (URL-decoded) or null.
  */
 export function matchTemplate(
   compiled: CompiledTemplate,
   path: string,
 ): Record<string, string> | null {
-  const parts = splitPath(path);
-  const params: Record<string, string> = {};
-  for (const [i, seg] of compiled.segments.entries()) {
-    const part = parts[i];
-    if (part === undefined) return null;
-    if (seg.kind === 'static') {
-      if (decode(part) !== seg.value) return null;
-      continue;
-    }
-    const raw = seg.greedy ? parts.slice(i).join('/') : part;
-    const value = decode(raw);
-    if (value === null) return null;
-    params[seg.name] = value;
-    if (seg.greedy) return params;
-  }
-  return parts.length === compiled.segments.length ? params : null;
+  return matchSplit(compiled, splitRequest(path));
 }
 
 /** Result of resolving a method and path against route tables. */
@@ -85,9 +114,10 @@ export class RouteResolver<T extends Pick<RouteInfo, 'method' | 'path'>> {
   resolve(method: string, path: string): Resolution<T> {
     const allow: HttpMethod[] = [];
     let template: string | null = null;
+    const split = splitRequest(path);
     for (const { route, compiled } of this.#entries) {
       if (template !== null && compiled.template !== template) continue;
-      const params = matchTemplate(compiled, path);
+      const params = matchSplit(compiled, split);
       if (params === null) continue;
       template = compiled.template;
       if (route.method === method) {
