@@ -127,7 +127,9 @@ describe('happy paths of the queue, risk, agent and compliance routes', () => {
       intent_id: 'i-1',
       tenant_id: 't1',
     });
-    const performance = await get('/v1/agent/performance?agent_id=bot&tenant_id=t1');
+    const performance = await get(
+      '/v1/agent/performance?agent_id=bot&tenant_id=t1',
+    );
     const alerts = await get('/v1/compliance/alerts?tenant_id=t1');
     await post('/v1/compliance/thresholds', {
       tenant_id: 't1',
