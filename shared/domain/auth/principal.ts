@@ -50,6 +50,21 @@ export function hasScope(scopes: readonly string[], needed: string): boolean {
 }
 
 /**
+ * True when `principal` may see or touch data of `tenantId`: its own tenant,
+ * a key bound to no tenant, or an admin (DECISIONS 6).
+ */
+export function canAccessTenant(
+  principal: Pick<Principal, 'tenantId' | 'role'>,
+  tenantId: string | null,
+): boolean {
+  return (
+    principal.role === 'admin' ||
+    principal.tenantId === null ||
+    tenantId === principal.tenantId
+  );
+}
+
+/**
  * Resolves the tenant a request acts on and enforces tenancy (DECISIONS 6):
  * the requested tenant, else the principal's. A tenant-bound non-admin may
  * not reach another tenant; a write must resolve to some tenant.
@@ -65,12 +80,7 @@ export function assertTenantAccess(
   mode: 'read' | 'write' = 'read',
 ): string | null {
   const effective = tenantId ?? principal.tenantId;
-  if (
-    effective !== null &&
-    principal.tenantId !== null &&
-    effective !== principal.tenantId &&
-    principal.role !== 'admin'
-  ) {
+  if (effective !== null && !canAccessTenant(principal, effective)) {
     throw new ForbiddenError(`Cross-tenant access denied: ${effective}`);
   }
   if (effective === null && mode === 'write') {

@@ -1,5 +1,6 @@
 import type { Clock } from '../../ports/clock.js';
 import type { IntentFilter, Page, Store } from '../../ports/store.js';
+import { canAccessTenant } from '../auth/principal.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import { buildEvent, type ConvergeEvent, type IdSource } from '../event.js';
 import {
@@ -22,21 +23,6 @@ export interface Actor {
   actor: string;
   tenantId: string | null;
   role: 'viewer' | 'operator' | 'admin';
-}
-
-/**
- * True when `actor` may see or touch data of `tenantId`: same tenant, an
- * actor bound to no tenant, or an admin.
- */
-export function canAccessTenant(
-  actor: Actor,
-  tenantId: string | null,
-): boolean {
-  return (
-    actor.role === 'admin' ||
-    actor.tenantId === null ||
-    actor.tenantId === tenantId
-  );
 }
 
 /** @throws ForbiddenError when the intent belongs to another tenant. */
