@@ -2,8 +2,9 @@
  * The GitHub API adapter of the Scm port, for the deployed service: one
  * repository through one App installation. Simulations are real test merges
  * on a staging branch (`converge/staging/<target>`), so GitHub's own merge
- * decides mergeability and the tree; merges write a commit with exactly the
- * tested tree and move the target branch with a fast-forward-only update.
+ * decides mergeability and the tree; a merge fast-forwards the target branch
+ * to exactly the test merge commit on the staging branch, whose tree is the
+ * validated one.
  */
 import {
   ConflictError,
@@ -166,11 +167,13 @@ export class GitHubScm implements Scm {
   /**
    * {@inheritDoc Scm.merge}
    *
-   * The ref is read first and must equal `expectedTargetSha`; the update is
-   * fast-forward only (`force: false`) and the new commit's first parent is
-   * `expectedTargetSha`, so a push that lands in between makes GitHub refuse
-   * it (422 -> ConflictError). The tree is checked by merging the current
-   * source on the staging branch again.
+   * The ref is read first and must equal `expectedTargetSha`. The current
+   * source is merged again on the staging branch (with `message`), and that
+   * test merge commit must have exactly `treeSha`; the target then moves to
+   * that very commit with a fast-forward-only update (`force: false`): its
+   * first parent is `expectedTargetSha`, so a push that lands in between
+   * makes GitHub refuse it (422 -> ConflictError, the engine revalidates).
+   * A source already in the target merges nothing: the target stays.
    */
   async merge(input: MergeInput): Promise<MergeResult> {
     const branch = branchName(input.target);
@@ -185,30 +188,29 @@ export class GitHubScm implements Scm {
     );
     if (current !== expected) throw new ConflictError('target moved');
     const sourceSha = await this.headSha(input.source);
-    const retest = await this.#testMerge(expected, sourceSha, branch);
-    if (!retest.mergeable || retest.treeSha !== treeSha) {
+    const retest = await this.#testMerge(
+      expected,
+      sourceSha,
+      branch,
+      input.message,
+    );
+    if (!retest.mergeable || retest.treeSha !== treeSha || !retest.commitSha) {
       throw new ConflictError('source moved: the tested tree is stale');
     }
-    const { data: commit } = await this.#call('POST git/commits', (o) =>
-      o.rest.git.createCommit({
-        ...this.#repo,
-        message: input.message,
-        tree: treeSha,
-        parents: [expected, sourceSha],
-      }),
-    );
+    if (retest.commitSha === expected) return { mergedSha: expected };
+    const tested = retest.commitSha;
     await this.#call(
       'PATCH git/refs',
       (o) =>
         o.rest.git.updateRef({
           ...this.#repo,
           ref: `heads/${branch}`,
-          sha: commit.sha,
+          sha: tested,
           force: false,
         }),
       FAST_FORWARD_ONLY,
     );
-    return { mergedSha: commit.sha };
+    return { mergedSha: tested };
   }
 
   /** {@inheritDoc Scm.coChangeHistory} */
@@ -252,12 +254,14 @@ export class GitHubScm implements Scm {
     targetSha: string,
     sourceSha: string,
     branch: string,
+    message?: string,
   ): Promise<TestMerge> {
     return testMerge((op, fn, mapping) => this.#call(op, fn, mapping), {
       repo: this.#repo,
       stagingBranch: `${this.#stagingPrefix}${branch}`,
       targetSha,
       sourceSha,
+      ...(message === undefined ? {} : { message }),
     });
   }
 

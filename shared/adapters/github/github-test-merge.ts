@@ -16,6 +16,12 @@ export interface TestMerge {
   mergeable: boolean;
   /** The merged tree; null when not mergeable. */
   treeSha: string | null;
+  /**
+   * The commit now at the tip of the staging branch: the test merge commit
+   * (first parent `targetSha`, second `sourceSha`), or `targetSha` itself
+   * when the source is already in the target; null when not mergeable.
+   */
+  commitSha: string | null;
 }
 
 /** What to merge where. */
@@ -25,6 +31,8 @@ export interface TestMergeInput {
   stagingBranch: string;
   targetSha: string;
   sourceSha: string;
+  /** Message of the test merge commit; a default names both SHAs. */
+  message?: string;
 }
 
 type MergeResponse = Awaited<
@@ -60,25 +68,32 @@ export async function testMerge(
           ...repo,
           base: stagingBranch,
           head: sourceSha,
-          commit_message: `converge: test merge ${sourceSha} into ${targetSha}`,
+          commit_message:
+            input.message ??
+            `converge: test merge ${sourceSha} into ${targetSha}`,
         }),
       { conflictStatuses: [409] },
     );
   } catch (error) {
     if (error instanceof ConflictError) {
-      return { mergeable: false, treeSha: null };
+      return { mergeable: false, treeSha: null, commitSha: null };
     }
     throw error;
   }
   // Octokit types only the 201; GitHub answers 204 when nothing merges.
   const status: number = response.status;
   if (status === 204) {
-    return { mergeable: true, treeSha: await treeOf(call, repo, targetSha) };
+    const treeSha = await treeOf(call, repo, targetSha);
+    return { mergeable: true, treeSha, commitSha: targetSha };
   }
   if (response.data.parents[0]?.sha !== targetSha) {
     throw new TransientError(`staging branch ${stagingBranch} moved; retry`);
   }
-  return { mergeable: true, treeSha: response.data.commit.tree.sha };
+  return {
+    mergeable: true,
+    treeSha: response.data.commit.tree.sha,
+    commitSha: response.data.sha,
+  };
 }
 
 async function treeOf(

@@ -177,7 +177,7 @@ describe('GitHubScm', () => {
   });
 
   describe('merge', () => {
-    it('moves the target to a commit with the tested tree and parents [target, source]', async () => {
+    it('fast-forwards the target to the tested merge commit on the staging branch', async () => {
       // Prepare
       const { source, target } = divergeCleanly();
       const sim = await scm.simulateMerge('feature/x', 'main');
@@ -197,6 +197,30 @@ describe('GitHubScm', () => {
       expect(commit?.tree).toBe(sim.treeSha);
       expect(commit?.parents).toEqual([target, source]);
       expect(commit?.message).toBe('converge: merge feature/x');
+      expect(repo.resolve('converge/staging/main')).toBe(mergedSha);
+      expect(fake.count('POST', /\/git\/commits$/)).toBe(0);
+      expect(fake.count('PATCH', /\/git\/refs\/heads\/main$/)).toBe(1);
+    });
+
+    it('leaves the target where it is when the source is already in it', async () => {
+      // Prepare
+      repo.branch('feature/x', base);
+      const target = repo.commitOn('main', { 'src/b.ts': 'b2' });
+      const sim = await scm.simulateMerge('feature/x', 'main');
+
+      // Act
+      const { mergedSha } = await scm.merge({
+        source: 'feature/x',
+        target: 'main',
+        expectedTargetSha: sim.targetSha,
+        treeSha: sim.treeSha ?? '',
+        message: 'converge: merge feature/x',
+      });
+
+      // Assess
+      expect(mergedSha).toBe(target);
+      expect(repo.resolve('main')).toBe(target);
+      expect(fake.count('PATCH', /\/git\/refs\/heads\/main$/)).toBe(0);
     });
 
     it('refuses with ConflictError when the target moved, leaving the ref alone', async () => {
@@ -226,7 +250,7 @@ describe('GitHubScm', () => {
       divergeCleanly();
       const sim = await scm.simulateMerge('feature/x', 'main');
       let pushed = '';
-      fake.beforeNext(/^POST .*\/git\/commits$/, () => {
+      fake.beforeNext(/^PATCH .*\/git\/refs\/heads\/main$/, () => {
         pushed = repo.commitOn('main', { 'racer.ts': 'r' });
       });
 
