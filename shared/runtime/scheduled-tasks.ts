@@ -62,10 +62,27 @@ export type TaskReport =
   | RetentionReport;
 
 /**
- * In the cloud the tick only fans out: one process-branch message per branch
+ * One outbox publishing run when a publisher is wired (DECISIONS 13): due
+ * entries, retries past their backoff included; null without a publisher.
+ */
+async function publishDue(deps: Deps): Promise<QueueTickReport['outbox']> {
+  if (!deps.publisher) return null;
+  const { store, publisher, clock, ids } = deps;
+  const summary = await publishPending({ store, publisher, clock, ids });
+  return {
+    published: summary.published.length,
+    retrying: summary.retrying.length,
+    deadLettered: summary.deadLettered.length,
+    busy: summary.busy,
+  };
+}
+
+/**
+ * In the cloud the tick fans out: one process-branch message per branch
  * with pending work, in that branch's FIFO group, so branches run in
  * parallel on the queue processor and each stays in order. The dedup id is
- * per minute, so a repeated tick adds nothing.
+ * per minute, so a repeated tick adds nothing. The outbox is published by
+ * the tick itself, so a decision whose first attempt failed is retried.
  */
 async function enqueueBranches(deps: Deps, bus: Bus): Promise<QueueTickReport> {
   const minute = Math.floor(deps.clock.now() / 60_000);
@@ -87,7 +104,7 @@ async function enqueueBranches(deps: Deps, bus: Bus): Promise<QueueTickReport> {
     branches: branches.length,
     busy: 0,
     decisions: [],
-    outbox: null,
+    outbox: await publishDue(deps),
   };
 }
 
@@ -110,17 +127,7 @@ export async function queueTick(
       traceId,
     })),
   );
-  let outbox: QueueTickReport['outbox'] = null;
-  if (deps.publisher) {
-    const { store, publisher, clock, ids } = deps;
-    const summary = await publishPending({ store, publisher, clock, ids });
-    outbox = {
-      published: summary.published.length,
-      retrying: summary.retrying.length,
-      deadLettered: summary.deadLettered.length,
-      busy: summary.busy,
-    };
-  }
+  const outbox = await publishDue(deps);
   return {
     task: 'queue-tick',
     branches: results.length,

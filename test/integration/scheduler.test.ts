@@ -4,6 +4,7 @@ import { handler } from '../../functions/scheduler.js';
 import { MemoryBus } from '../../shared/adapters/memory-bus/memory-bus.js';
 import { SqliteStore } from '../../shared/adapters/sqlite/sqlite-store.js';
 import { parseEnv } from '../../shared/config/env.js';
+import { decisionOutbox } from '../../shared/domain/engine/validate-intent.js';
 import type { Intent } from '../../shared/domain/intent.js';
 import type {
   DecisionToPublish,
@@ -114,6 +115,36 @@ describe('scheduler (EventBridge tasks)', () => {
       'globex:globex/web:main',
     ]);
     expect((await store.intents.get('a-1'))?.status).toBe('READY');
+  });
+
+  it('queue-tick on SQS also publishes the due outbox entries (retries included)', async () => {
+    // Prepare: a decision stored by the queue processor, not yet published
+    const publisher = new RecordingPublisher();
+    const bus = new MemoryBus({ clock });
+    await open({ bus, publisher });
+    deps.env = { ...deps.env, CONVERGE_BUS: 'sqs' };
+    const intent = await addIntent({
+      id: 'acme/app:pr-7',
+      technical: {
+        repo: 'acme/app',
+        installation_id: 42,
+        head_sha: 'f'.repeat(40),
+      },
+    });
+    const entry = decisionOutbox(
+      deps,
+      intent,
+      { decision: 'validated', reason: 'All gates passed', risk_score: 3 },
+      'a'.repeat(32),
+    );
+    if (!entry) throw new Error('a GitHub intent has an outbox entry');
+    await store.outbox.enqueue(entry);
+    // Act
+    const report = await handler({ task: 'queue-tick' }, context);
+    // Assess
+    expect(report).toMatchObject({ outbox: { published: 1, retrying: 0 } });
+    expect(publisher.published.map((d) => d.decision)).toEqual(['validated']);
+    expect(await store.outbox.pending()).toEqual([]);
   });
 
   it('rejects an unknown task without touching the store', async () => {
