@@ -10,8 +10,10 @@ const BLOCKING_EVENTS = [
 
 /**
  * True when a READY intent was already blocked against the current source
- * and target tips (a missing branch counts as the tip ''): validating it
- * again would only burn a retry and repeat the same events.
+ * and target tips (a missing branch counts as the tip '') and no CI result
+ * for that source arrived after the block (a `check.completed` recorded from
+ * a check_run / check_suite / status delivery): validating it again would
+ * only burn a retry and repeat the same events.
  */
 export async function unchangedSinceBlock(
   deps: EngineDeps,
@@ -29,6 +31,13 @@ export async function unchangedSinceBlock(
   if (typeof sourceSha !== 'string' || typeof targetSha !== 'string') {
     return false;
   }
+  const checkedSince = page.items.some(
+    (e) =>
+      e.type === 'check.completed' &&
+      e.payload.sha === sourceSha &&
+      e.timestamp > (last?.timestamp ?? ''),
+  );
+  if (checkedSince) return false;
   const [source, target] = await Promise.all([
     tipOrMissing(deps, intent.source),
     tipOrMissing(deps, intent.target),

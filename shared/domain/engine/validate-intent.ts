@@ -273,7 +273,13 @@ function decisionPayload(result: Draft, passed: boolean): JsonObject {
   };
 }
 
-/** A GitHub-backed intent gets its decision published through the outbox. */
+/**
+ * A GitHub-backed intent gets its decision published through the outbox.
+ * The id starts with the intent's version (zero-padded), so two decisions
+ * of one intent written in the same millisecond (validated, then queued)
+ * are still published in order: the outbox is read by creation time, then
+ * id, and the last publication is what the pull request shows.
+ */
 export function decisionOutbox(
   deps: Pick<EngineDeps, 'ids'>,
   intent: Intent,
@@ -282,7 +288,7 @@ export function decisionOutbox(
 ): OutboxInput | undefined {
   if (typeof intent.technical.repo !== 'string') return undefined;
   return {
-    id: `decision-${deps.ids.hex(16)}`,
+    id: `decision-${String(intent.version).padStart(10, '0')}-${deps.ids.hex(12)}`,
     kind: 'github.decision',
     tenantId: intent.tenantId,
     payload: { intent_id: intent.id, trace_id: traceId, ...decision },
