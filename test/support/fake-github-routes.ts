@@ -8,8 +8,8 @@ import type {
 /** What a repository route gets. */
 export interface RouteContext {
   repo: FakeRepo;
-  /** The decoded captures of the route's pattern. */
-  params: string[];
+  /** The decoded path parameters, by their names in the template. */
+  params: Record<string, string>;
   query: URLSearchParams;
   body: Record<string, unknown>;
 }
@@ -21,10 +21,13 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-interface Route {
-  method: string;
-  /** Matched against the path after `/repos/{owner}/{repo}`. */
-  pattern: RegExp;
+/** A repository endpoint the fake implements. */
+export interface RepoRoute {
+  /**
+   * `METHOD /template` exactly as in GitHub's OpenAPI description (checked
+   * at start-up); the template's parameters name {@link RouteContext.params}.
+   */
+  operation: string;
   handle(ctx: RouteContext): Reply;
 }
 
@@ -78,7 +81,7 @@ function refJson(name: string, sha: string, repo: FakeRepo) {
 }
 
 function compare({ repo, params }: RouteContext): Reply {
-  const [base = '', head = ''] = (params[0] ?? '').split('...');
+  const [base = '', head = ''] = (params.basehead ?? '').split('...');
   const baseSha = repo.resolve(base);
   const headSha = repo.resolve(head);
   if (baseSha === null || headSha === null) return notFound;
@@ -108,7 +111,7 @@ function compare({ repo, params }: RouteContext): Reply {
 }
 
 function getRef({ repo, params }: RouteContext): Reply {
-  const name = params[0] ?? '';
+  const name = params.ref ?? '';
   const sha = repo.refs.get(name);
   return sha === undefined
     ? notFound
@@ -125,7 +128,7 @@ function createRef({ repo, body }: RouteContext): Reply {
 }
 
 function updateRef({ repo, params, body }: RouteContext): Reply {
-  const name = params[0] ?? '';
+  const name = params.ref ?? '';
   const current = repo.refs.get(name);
   const sha = text(body, 'sha');
   if (current === undefined) return unprocessable('Reference does not exist');
@@ -174,12 +177,12 @@ function createCommit({ repo, body }: RouteContext): Reply {
 }
 
 function getGitCommit({ repo, params }: RouteContext): Reply {
-  const commit = repo.commits.get(params[0] ?? '');
+  const commit = repo.commits.get(params.commit_sha ?? '');
   return commit ? { status: 200, body: gitCommitJson(commit) } : notFound;
 }
 
 function getTag({ repo, params }: RouteContext): Reply {
-  const tag = repo.tags.get(params[0] ?? '');
+  const tag = repo.tags.get(params.tag_sha ?? '');
   if (!tag) return notFound;
   return {
     status: 200,
@@ -203,7 +206,7 @@ function listCommits({ repo, query }: RouteContext): Reply {
 }
 
 function getCommit({ repo, params }: RouteContext): Reply {
-  const sha = repo.resolve(params[0] ?? '');
+  const sha = repo.resolve(params.ref ?? '');
   const commit = sha === null ? undefined : repo.commits.get(sha);
   return commit
     ? { status: 200, body: commitJson(repo, commit, true) }
@@ -223,7 +226,7 @@ function latestBy<T extends { id: number }>(
 }
 
 function listCheckRuns({ repo, params, query }: RouteContext): Reply {
-  const sha = repo.resolve(params[0] ?? '');
+  const sha = repo.resolve(params.ref ?? '');
   if (sha === null) return notFound;
   const name = query.get('check_name');
   let runs = repo.checkRuns.filter(
@@ -237,7 +240,7 @@ function listCheckRuns({ repo, params, query }: RouteContext): Reply {
 }
 
 function combinedStatus({ repo, params }: RouteContext): Reply {
-  const sha = repo.resolve(params[0] ?? '');
+  const sha = repo.resolve(params.ref ?? '');
   if (sha === null) return notFound;
   const statuses = latestBy(
     repo.statuses.filter((s) => s.sha === sha),
@@ -291,14 +294,14 @@ function createCheckRun({ repo, body }: RouteContext): Reply {
 }
 
 function updateCheckRun({ repo, params, body }: RouteContext): Reply {
-  const run = repo.checkRuns.find((r) => r.id === Number(params[0]));
+  const run = repo.checkRuns.find((r) => r.id === Number(params.check_run_id));
   if (!run) return notFound;
   Object.assign(run, checkRunFields(body));
   return { status: 200, body: run };
 }
 
 function createStatus({ repo, params, body }: RouteContext): Reply {
-  const sha = params[0] ?? '';
+  const sha = params.sha ?? '';
   if (!repo.commits.has(sha)) return unprocessable('No commit found for SHA');
   const status = repo.addStatus(sha, {
     context: text(body, 'context') || 'default',
@@ -310,7 +313,7 @@ function createStatus({ repo, params, body }: RouteContext): Reply {
 }
 
 function requiredChecks({ repo, params }: RouteContext): Reply {
-  const contexts = repo.protection.get(params[0] ?? '');
+  const contexts = repo.protection.get(params.branch ?? '');
   if (!contexts)
     return { status: 404, body: { message: 'Branch not protected' } };
   const checks = contexts.map((context) => ({ context, app_id: null }));
@@ -324,35 +327,34 @@ function repoInfo({ repo }: RouteContext): Reply {
   };
 }
 
-/** Every repository endpoint the GitHub adapters call. */
-export const REPO_ROUTES: Route[] = [
-  { method: 'GET', pattern: /^$/, handle: repoInfo },
-  { method: 'GET', pattern: /^\/compare\/(.+)$/, handle: compare },
-  { method: 'GET', pattern: /^\/git\/refs?\/(.+)$/, handle: getRef },
-  { method: 'POST', pattern: /^\/git\/refs$/, handle: createRef },
-  { method: 'PATCH', pattern: /^\/git\/refs\/(.+)$/, handle: updateRef },
-  { method: 'POST', pattern: /^\/merges$/, handle: merge },
-  { method: 'POST', pattern: /^\/git\/commits$/, handle: createCommit },
-  { method: 'GET', pattern: /^\/git\/commits\/([^/]+)$/, handle: getGitCommit },
-  { method: 'GET', pattern: /^\/git\/tags\/([^/]+)$/, handle: getTag },
-  { method: 'GET', pattern: /^\/commits$/, handle: listCommits },
+const R = '/repos/{owner}/{repo}';
+
+/**
+ * Every repository endpoint the GitHub adapters call, first match wins (so
+ * `/commits/{ref}/status` comes before the multi-segment `/commits/{ref}`).
+ */
+export const REPO_ROUTES: RepoRoute[] = [
+  { operation: `GET ${R}`, handle: repoInfo },
+  { operation: `GET ${R}/compare/{basehead}`, handle: compare },
+  { operation: `GET ${R}/git/ref/{ref}`, handle: getRef },
+  { operation: `POST ${R}/git/refs`, handle: createRef },
+  { operation: `PATCH ${R}/git/refs/{ref}`, handle: updateRef },
+  { operation: `POST ${R}/merges`, handle: merge },
+  { operation: `POST ${R}/git/commits`, handle: createCommit },
+  { operation: `GET ${R}/git/commits/{commit_sha}`, handle: getGitCommit },
+  { operation: `GET ${R}/git/tags/{tag_sha}`, handle: getTag },
+  { operation: `GET ${R}/commits`, handle: listCommits },
+  { operation: `GET ${R}/commits/{ref}/check-runs`, handle: listCheckRuns },
+  { operation: `GET ${R}/commits/{ref}/status`, handle: combinedStatus },
+  { operation: `GET ${R}/commits/{ref}`, handle: getCommit },
+  { operation: `POST ${R}/check-runs`, handle: createCheckRun },
   {
-    method: 'GET',
-    pattern: /^\/commits\/(.+)\/check-runs$/,
-    handle: listCheckRuns,
+    operation: `PATCH ${R}/check-runs/{check_run_id}`,
+    handle: updateCheckRun,
   },
+  { operation: `POST ${R}/statuses/{sha}`, handle: createStatus },
   {
-    method: 'GET',
-    pattern: /^\/commits\/(.+)\/status$/,
-    handle: combinedStatus,
-  },
-  { method: 'GET', pattern: /^\/commits\/(.+)$/, handle: getCommit },
-  { method: 'POST', pattern: /^\/check-runs$/, handle: createCheckRun },
-  { method: 'PATCH', pattern: /^\/check-runs\/(\d+)$/, handle: updateCheckRun },
-  { method: 'POST', pattern: /^\/statuses\/([^/]+)$/, handle: createStatus },
-  {
-    method: 'GET',
-    pattern: /^\/branches\/(.+)\/protection\/required_status_checks$/,
+    operation: `GET ${R}/branches/{branch}/protection/required_status_checks`,
     handle: requiredChecks,
   },
 ];

@@ -6,7 +6,12 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeRepo, type Snapshot } from './fake-github-model.js';
-import { REPO_ROUTES, type Reply } from './fake-github-routes.js';
+import {
+  REPO_ROUTES,
+  type Reply,
+  type RouteContext,
+} from './fake-github-routes.js';
+import { type GitHubOperation, gitHubOperations } from './github-openapi.js';
 
 export { FakeRepo } from './fake-github-model.js';
 
@@ -33,6 +38,48 @@ interface Fault extends FaultOptions {
   status: number;
 }
 
+/**
+ * A request that GitHub's OpenAPI description rejects: answered 422
+ * `Invalid request.`, or 400 `Problems parsing JSON` for a body that is not
+ * JSON.
+ */
+export interface OpenApiViolation {
+  /** `METHOD /template`, e.g. `PATCH /repos/{owner}/{repo}/git/refs/{ref}`. */
+  operation: string;
+  /** The decoded path that was requested. */
+  path: string;
+  /** Readable reasons, e.g. `"sha" wasn't supplied.` */
+  errors: string[];
+}
+
+const TOKEN_OPERATION =
+  'POST /app/installations/{installation_id}/access_tokens';
+
+interface BoundRoute {
+  op: GitHubOperation;
+  /** Null for the installation token endpoint (not repository-scoped). */
+  handle: ((ctx: RouteContext) => Reply) | null;
+}
+
+/**
+ * Every endpoint of the fake, checked against GitHub's OpenAPI description:
+ * throws when one is not there with that method (a typo in a route).
+ */
+function routeTable(): BoundRoute[] {
+  const ops = gitHubOperations([
+    TOKEN_OPERATION,
+    ...REPO_ROUTES.map((r) => r.operation),
+  ]);
+  return ops.map((op, i) => ({
+    op,
+    handle: REPO_ROUTES[i - 1]?.handle ?? null,
+  }));
+}
+
+type Checked =
+  | { ok: true; body: Record<string, unknown> }
+  | { ok: false; reply: Reply };
+
 /** An installation token the fake issued. */
 export interface IssuedToken {
   installationId: number;
@@ -46,6 +93,13 @@ export interface IssuedToken {
  * {@link FakeRepo} models. Fault switches fail the next N requests with
  * 500/503/429, or take the server down (connection refused) and back up.
  *
+ * Every route is an operation of GitHub's official OpenAPI description
+ * (`@octokit/openapi`; a route that is not there fails {@link start}).
+ * Path and query parameters and JSON bodies are validated against it: a
+ * request that does not fit is answered 422 `Invalid request.` as GitHub
+ * does, and recorded in {@link openApiViolations}, so a test can assert
+ * that the adapters sent nothing GitHub would refuse.
+ *
  * @example
  * const fake = await FakeGitHub.start();
  * const repo = fake.createRepo('acme/app', { 'a.txt': 'a' });
@@ -57,6 +111,9 @@ export interface IssuedToken {
 export class FakeGitHub {
   readonly requests: LoggedRequest[] = [];
   readonly tokens: IssuedToken[] = [];
+  /** Requests the OpenAPI description rejects, in arrival order. */
+  readonly openApiViolations: OpenApiViolation[] = [];
+  readonly #routes: BoundRoute[];
   readonly #repos = new Map<string, FakeRepo>();
   readonly #faults: Fault[] = [];
   readonly #interceptors: { match: RegExp; action: () => void }[] = [];
@@ -64,15 +121,19 @@ export class FakeGitHub {
   #port = 0;
   #up = false;
 
-  private constructor() {
+  private constructor(routes: BoundRoute[]) {
+    this.#routes = routes;
     this.#server = createServer((req, res) => {
       void this.#handle(req, res);
     });
   }
 
-  /** Starts on a free loopback port. */
+  /**
+   * Starts on a free loopback port. The first start in a process reads
+   * GitHub's OpenAPI description (about 0.3 s).
+   */
   static async start(): Promise<FakeGitHub> {
-    const fake = new FakeGitHub();
+    const fake = new FakeGitHub(routeTable());
     await fake.#listen(0);
     return fake;
   }
@@ -213,25 +274,74 @@ export class FakeGitHub {
     raw: string,
     req: IncomingMessage,
   ): Reply {
+    const found = this.#match(method, path);
+    if (!found) {
+      return { status: 404, body: { message: `No route ${method} ${path}` } };
+    }
+    const { route, params } = found;
     const auth = req.headers.authorization ?? '';
-    const token = path.match(/^\/app\/installations\/(\d+)\/access_tokens$/);
-    if (token && method === 'POST') return this.#issueToken(auth, token[1]);
+    if (route.handle === null) {
+      const checked = this.#check(route.op, path, params, query, raw);
+      if (!checked.ok) return checked.reply;
+      return this.#issueToken(auth, params.installation_id);
+    }
     if (!this.tokens.some((t) => auth === `token ${t.token}`)) {
       return { status: 401, body: { message: 'Bad credentials' } };
     }
-    const repoPath = path.match(/^\/repos\/([^/]+\/[^/]+)(.*)$/);
-    const repo = repoPath && this.#repos.get(repoPath[1] ?? '');
-    if (!repoPath || !repo) {
-      return { status: 404, body: { message: 'Not Found' } };
+    const repo = this.#repos.get(`${params.owner}/${params.repo}`);
+    if (!repo) return { status: 404, body: { message: 'Not Found' } };
+    const checked = this.#check(route.op, path, params, query, raw);
+    if (!checked.ok) return checked.reply;
+    return route.handle({ repo, params, query, body: checked.body });
+  }
+
+  #match(method: string, path: string) {
+    for (const route of this.#routes) {
+      if (route.op.method !== method) continue;
+      const params = route.op.match(path);
+      if (params) return { route, params };
     }
-    const tail = repoPath[2] ?? '';
-    for (const route of REPO_ROUTES) {
-      const match = route.method === method && tail.match(route.pattern);
-      if (!match) continue;
-      const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-      return route.handle({ repo, params: match.slice(1), query, body });
+    return null;
+  }
+
+  /** Parses the body and validates the request against the description. */
+  #check(
+    op: GitHubOperation,
+    path: string,
+    params: Record<string, string>,
+    query: URLSearchParams,
+    raw: string,
+  ): Checked {
+    let body: unknown;
+    try {
+      body = raw.trim() === '' ? undefined : JSON.parse(raw);
+    } catch {
+      return this.#reject(op, path, 400, ['Problems parsing JSON']);
     }
-    return { status: 404, body: { message: `No route ${method} ${tail}` } };
+    const errors = op.validate({ params, query, body });
+    if (errors.length > 0) return this.#reject(op, path, 422, errors);
+    const object = typeof body === 'object' && body !== null;
+    return { ok: true, body: object ? (body as Record<string, unknown>) : {} };
+  }
+
+  /** Records the violation; answers in GitHub's error shape. */
+  #reject(
+    op: GitHubOperation,
+    path: string,
+    status: number,
+    errors: string[],
+  ): Checked {
+    const operation = `${op.method} ${op.template}`;
+    this.openApiViolations.push({ operation, path, errors });
+    const message =
+      status === 400
+        ? errors.join('\n')
+        : `Invalid request.\n\n${errors.join('\n')}`;
+    const body = { message, documentation_url: op.documentationUrl };
+    return {
+      ok: false,
+      reply: { status, body: { ...body, status: String(status) } },
+    };
   }
 
   #issueToken(auth: string, id: string | undefined): Reply {

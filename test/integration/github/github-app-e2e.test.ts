@@ -3,7 +3,7 @@ import type { EventType } from '../../../shared/domain/event.js';
 import { FakeGitHub, type FakeRepo } from '../../support/fake-github.js';
 import { examplePayload } from '../webhooks/webhook-harness.js';
 import { type GitHubAppStack, openGitHubAppStack } from './github-app-stack.js';
-import { INSTALLATION_ID, sleep } from './github-harness.js';
+import { closeAndCheckSpec, INSTALLATION_ID, sleep } from './github-harness.js';
 
 const REPO = 'Codertocat/Hello-World';
 
@@ -40,7 +40,8 @@ describe('the GitHub App end to end, on the local GitHub-compatible server', () 
 
   afterEach(async () => {
     await stack.close();
-    await fake.close();
+    // Every request Converge sent fits GitHub's OpenAPI description.
+    await closeAndCheckSpec(fake);
   });
 
   /** The commit `ref` points at on the fake GitHub. */

@@ -2,7 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GitHubChecks } from '../../../shared/adapters/github/github-checks.js';
 import { NotFoundError } from '../../../shared/domain/errors.js';
 import { FakeGitHub, type FakeRepo } from '../../support/fake-github.js';
-import { INSTALLATION_ID, testClient } from './github-harness.js';
+import {
+  closeAndCheckSpec,
+  INSTALLATION_ID,
+  testClient,
+} from './github-harness.js';
 
 describe('GitHubChecks', () => {
   let fake: FakeGitHub;
@@ -24,7 +28,7 @@ describe('GitHubChecks', () => {
   });
 
   afterEach(async () => {
-    await fake.close();
+    await closeAndCheckSpec(fake);
   });
 
   it('reads check runs and statuses on the commit, one result per check in order', async () => {

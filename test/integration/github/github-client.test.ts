@@ -9,7 +9,12 @@ import {
   TransientError,
 } from '../../../shared/domain/errors.js';
 import { FakeGitHub } from '../../support/fake-github.js';
-import { INSTALLATION_ID, sleep, testClient } from './github-harness.js';
+import {
+  closeAndCheckSpec,
+  INSTALLATION_ID,
+  sleep,
+  testClient,
+} from './github-harness.js';
 
 const TOKEN_PATH = /^\/app\/installations\/\d+\/access_tokens$/;
 const REF_PATH = /\/git\/ref\/heads\/main$/;
@@ -23,7 +28,7 @@ describe('GitHubClient', () => {
   });
 
   afterEach(async () => {
-    await fake.close();
+    await closeAndCheckSpec(fake);
   });
 
   const getMain = (o: GitHubOctokit) =>

@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { expect } from 'vitest';
 import {
   GitHubClient,
   type GitHubClientOptions,
@@ -44,6 +45,15 @@ export function testClient(
     log: silentLog,
     ...overrides,
   });
+}
+
+/**
+ * For `afterEach`: shuts the fake, then asserts that no request the
+ * adapters sent during the test broke GitHub's OpenAPI description.
+ */
+export async function closeAndCheckSpec(fake: FakeGitHub): Promise<void> {
+  await fake.close();
+  expect(fake.openApiViolations).toEqual([]);
 }
 
 /** Resolves after `ms` of real time (breaker half-open waits). */

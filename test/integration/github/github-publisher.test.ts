@@ -6,7 +6,11 @@ import {
 } from '../../../shared/domain/errors.js';
 import type { DecisionToPublish } from '../../../shared/ports/publisher.js';
 import { FakeGitHub, type FakeRepo } from '../../support/fake-github.js';
-import { INSTALLATION_ID, testClient } from './github-harness.js';
+import {
+  closeAndCheckSpec,
+  INSTALLATION_ID,
+  testClient,
+} from './github-harness.js';
 
 describe('GitHubPublisher', () => {
   let fake: FakeGitHub;
@@ -22,7 +26,7 @@ describe('GitHubPublisher', () => {
   });
 
   afterEach(async () => {
-    await fake.close();
+    await closeAndCheckSpec(fake);
   });
 
   function decision(

@@ -7,7 +7,11 @@ import {
   ValidationError,
 } from '../../../shared/domain/errors.js';
 import { FakeGitHub, type FakeRepo } from '../../support/fake-github.js';
-import { INSTALLATION_ID, testClient } from './github-harness.js';
+import {
+  closeAndCheckSpec,
+  INSTALLATION_ID,
+  testClient,
+} from './github-harness.js';
 
 describe('GitHubScm', () => {
   let fake: FakeGitHub;
@@ -33,7 +37,7 @@ describe('GitHubScm', () => {
   });
 
   afterEach(async () => {
-    await fake.close();
+    await closeAndCheckSpec(fake);
   });
 
   /** feature edits a.ts; main edits b.ts: a clean merge. */

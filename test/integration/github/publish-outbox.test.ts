@@ -14,7 +14,12 @@ import {
 import { FakeGitHub, type FakeRepo } from '../../support/fake-github.js';
 import { anIntent, SequentialIds } from '../../support/fixtures.js';
 import { TestClock } from '../../support/test-clock.js';
-import { INSTALLATION_ID, sleep, testClient } from './github-harness.js';
+import {
+  closeAndCheckSpec,
+  INSTALLATION_ID,
+  sleep,
+  testClient,
+} from './github-harness.js';
 
 const CHECK_RUNS = /\/check-runs$/;
 const STATUSES = /\/statuses\/[0-9a-f]+$/;
@@ -47,7 +52,7 @@ describe('publishPending', () => {
 
   afterEach(async () => {
     await store.close();
-    await fake.close();
+    await closeAndCheckSpec(fake);
   });
 
   /** A GitHub intent and one decision entry, as the engine writes them. */
