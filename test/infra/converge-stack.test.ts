@@ -425,6 +425,34 @@ describe('ConvergeStack: functions', () => {
     expect(actions('Health')).toContain('dynamodb:Query');
     expect(actions('Authorizer')).not.toContain('sqs:SendMessage');
   });
+
+  it('never grants a wildcard action, and table access only on the table and its indexes', () => {
+    type Statement = { Action: string | string[]; Resource: unknown };
+    const statements = Object.values(
+      resourcesOf(full.template, 'AWS::IAM::Policy'),
+    ).flatMap(
+      (p) =>
+        (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+    const tableId = Object.keys(
+      resourcesOf(full.template, 'AWS::DynamoDB::Table'),
+    )[0];
+    const onTable = statements.filter((s) =>
+      [s.Action].flat().some((a) => a.startsWith('dynamodb:')),
+    );
+    expect(onTable.length).toBeGreaterThan(0);
+    for (const s of statements) {
+      const actions = [s.Action].flat();
+      expect(actions.filter((a) => a === '*' || a.endsWith(':*'))).toEqual([]);
+    }
+    for (const s of onTable) {
+      const resources = [s.Resource].flat();
+      expect(resources).not.toContain('*');
+      for (const r of resources) {
+        expect(JSON.stringify(r)).toContain(tableId);
+      }
+    }
+  });
 });
 
 describe('ConvergeStack: scheduler', () => {
