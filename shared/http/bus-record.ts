@@ -6,6 +6,7 @@ import {
   TransientError,
   ValidationError,
 } from '../domain/errors.js';
+import { publishPending } from '../domain/outbox/publish-outbox.js';
 import type { Deps } from '../runtime/deps.js';
 import { dispatchBusMessage } from './bus-dispatch.js';
 import { type Observability, observability } from './lambda-stack.js';
@@ -56,6 +57,33 @@ async function markDone(deps: Deps, key: string): Promise<void> {
   }
 }
 
+/** Decisions published right after the run that made them, at most this many. */
+export const PUBLISH_AFTER_LIMIT = 25;
+
+/**
+ * Publishes the due outbox entries right after a message that may have made
+ * decisions (DECISIONS 13), so a pull request shows Converge's check run
+ * within seconds rather than at the next scheduler tick. The entries are
+ * already durable: a failure here is logged and left to the tick's retries,
+ * never a failure of the message.
+ */
+async function publishAfter(
+  deps: Deps,
+  kind: string,
+  obs: Observability,
+): Promise<void> {
+  if (!deps.publisher || kind === 'publish-outbox') return;
+  const { store, publisher, clock, ids } = deps;
+  try {
+    await publishPending(
+      { store, publisher, clock, ids },
+      { limit: PUBLISH_AFTER_LIMIT },
+    );
+  } catch (error) {
+    obs.logger.warn('outbox not published after the message', { error });
+  }
+}
+
 async function takeLease(deps: Deps, key: string): Promise<void> {
   try {
     await deps.store.deliveries.claim(key, JOB_LEASE_TTL_MS);
@@ -101,6 +129,7 @@ export async function handleBusRecord(
       outcome = reportPoison(obs, record, error);
     }
     await markDone(deps, doneKey);
+    await publishAfter(deps, message.kind, obs);
     return outcome;
   } finally {
     await deps.store.deliveries.unclaim(leaseKey).catch((error: unknown) => {

@@ -107,13 +107,16 @@ describe('the GitHub App end to end, on the local GitHub-compatible server', () 
     );
     await stack.drain();
     await ciPasses(head, 'ci-1');
+    const beforeTick = convergeRuns(head).map((r) => r.external_id);
+    const [validated] = await eventsOf(intentId, 'intent.validated');
     const published = await stack.tick();
 
     // Assess: intent validated, check run + status carry the trace id
     expect(opened.status).toBe(202);
-    const [validated] = await eventsOf(intentId, 'intent.validated');
     expect(validated).toBeDefined();
     const trace = validated?.traceId ?? '';
+    // published right after the message that decided, not at the next tick
+    expect(beforeTick).toContain(`${intentId}:${trace}`);
     const runs = convergeRuns(head);
     const first = runs.find((r) => r.external_id === `${intentId}:${trace}`);
     expect(first?.output.summary).toContain(trace);
