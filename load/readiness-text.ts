@@ -121,7 +121,7 @@ export const RESIDUAL_RISKS = [
   '**Queue lock without renewal.** `processQueue` takes the branch lock for `CONVERGE_QUEUE_LOCK_TTL` and never extends it. A pass longer than the TTL (slow checks with a 5 s TTL) lets a second worker take the branch while the first still works; the compare-and-swap merge keeps the target branch safe, but validations and events can be duplicated. Mitigation: renew the lease during a pass (heartbeat) or keep the TTL above twice the longest pass; alarm on pass duration.',
   '**One event loop in the local stack.** HTTP, the bus worker and the queue worker share one Node process: a backlog of webhook work starves HTTP (see the webhook ingest analysis). Single-node deployments should run the workers in their own process.',
   '**In-process bus is not durable.** Locally a delivery answered 202 sits in memory until processed; a SIGKILL before that loses it while its delivery id is already claimed, so a redelivery is answered `duplicate`. SQS removes this in AWS; single-node deployments need a durable queue or a claim taken after processing.',
-  '**Authorizer failures in AWS answer 500.** When the API-key lookup is throttled past its retries, a REQUEST authorizer that throws makes API Gateway answer 500 (AUTHORIZER_FAILURE), not 503; the local server now answers 503 (chaos-dynamodb found the 502 it used to give). Fix: in `lib/constructs/api.ts` add `AUTHORIZER_FAILURE` to `GATEWAY_ERRORS` with status 503 and a `Retry-After` response header (the loop there sets no status code yet); the 300 s authorizer cache keeps most requests off that lookup.',
+  '**Authorizer failures in AWS (fixed, keep watching).** A REQUEST authorizer that throws (API-key lookup throttled past its retries) makes API Gateway answer AUTHORIZER_FAILURE; `lib/constructs/api.ts` maps it to 503 with `Retry-After: 1` in our error shape (infra test), and the 300 s authorizer cache keeps most requests off that lookup. What remains is the client side: callers must retry a 503.',
   '**GitHub does not redeliver failed webhooks by itself.** A 503 keeps nothing claimed, but someone must redeliver: add a scheduled reconciler that lists failed deliveries of the App hook and redelivers them.',
   "**Audit write amplification.** Every refused request writes `access.denied` and every admitted non-GET writes `access.granted` before input validation (the fuzz run wrote thousands of them, see Scenario details). An unauthenticated flood turns into store writes at the attacker's rate: rate-limit by source before auditing, aggregate denials, and put AWS WAF in front of API Gateway.",
   '**SQLite is one writer.** Every request writes (rate-limit counter, audit, events); the local store tops out at one writer. DynamoDB is the scale path; throttling beyond its 3 retries surfaces as 503 at roughly share^4 per DynamoDB call (chaos-dynamodb), so sustained throttling needs capacity, not retries.',
@@ -141,9 +141,10 @@ functions (cold starts are the first tail-latency cost); reserved concurrency on
 queue processor so a burst cannot starve DynamoDB capacity; lease renewal on the queue
 lock so the TTL can be short (failover time = TTL) without double passes; a DLQ
 redrive runbook and an alarm on DLQ depth; the outbox publisher on a schedule with the
-same backoff as in chaos-github; on-demand capacity or auto scaling plus an alarm on
-\`ThrottledRequests\`; a 503 gateway response with \`Retry-After\` for authorizer failures
-(AUTHORIZER_FAILURE), so a throttled key lookup is retried by clients.
+same backoff as in chaos-github (done: the queue processor publishes right after each
+decision and the one-minute tick retries); on-demand capacity or auto scaling plus an alarm on
+\`ThrottledRequests\`; the 503 gateway response with \`Retry-After\` for authorizer
+failures (AUTHORIZER_FAILURE, done), so a throttled key lookup is retried by clients.
 
 **Multi-region adds:** DynamoDB global tables replicate asynchronously (RPO of about a
 second) with last-writer-wins, and conditional writes are evaluated per region, so the
