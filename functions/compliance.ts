@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { assertTenantAccess } from '../shared/domain/auth/principal.js';
 import {
   complianceAlerts,
@@ -14,6 +14,8 @@ import { ok } from '../shared/http/responses.js';
 import { httpHandler } from '../shared/http/router.js';
 import { type RouteDef, route } from '../shared/http/routes.js';
 import { defined, Id } from '../shared/http/schemas/common.js';
+import { useCloudPorts } from '../shared/runtime/deps.js';
+import { sqsBus } from '../shared/runtime/sqs-bus-port.js';
 
 const Rate = z.number().min(0).max(1).optional();
 const Count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional();
@@ -123,3 +125,6 @@ export const routes: readonly RouteDef[] = [
 
 /** Lambda entry of the compliance routes. */
 export const handler = httpHandler(routes);
+
+// Lambda: the SQS bus (QUEUE_URL); built on first use.
+useCloudPorts({ bus: sqsBus });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { assertTenantAccess } from '../shared/domain/auth/principal.js';
 import {
   changeHealth,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { assertTenantAccess } from '../shared/domain/auth/principal.js';
 import {
   integrationMetrics,
@@ -17,6 +17,8 @@ import {
   Id,
   PageQuery,
 } from '../shared/http/schemas/common.js';
+import { useCloudPorts } from '../shared/runtime/deps.js';
+import { sqsBus } from '../shared/runtime/sqs-bus-port.js';
 
 const Instant = z.iso.datetime({ offset: true });
 const TenantQuery = z.object({ tenant_id: Id.optional() }).strict();
@@ -118,3 +120,6 @@ export const routes: readonly RouteDef[] = [
 
 /** Lambda entry of the event-log routes. */
 export const handler = httpHandler(routes);
+
+// Lambda: the SQS bus (QUEUE_URL); built on first use.
+useCloudPorts({ bus: sqsBus });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { archaeology } from '../shared/domain/archaeology/archaeology.js';
 import { initChain, verifyChain } from '../shared/domain/audit/hash-chain.js';
 import { assertTenantAccess } from '../shared/domain/auth/principal.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { validateIntent } from '../shared/domain/engine/validate-intent.js';
 import { explainIntent } from '../shared/domain/intents/explain-intent.js';
 import {
@@ -26,6 +26,9 @@ import {
   RefName,
   Status,
 } from '../shared/http/schemas/common.js';
+import { useCloudPorts } from '../shared/runtime/deps.js';
+import { githubCloudPorts } from '../shared/runtime/github-ports.js';
+import { sqsBus } from '../shared/runtime/sqs-bus-port.js';
 
 const ListQuery = z
   .object({ status: Status.optional(), tenant_id: Id.optional(), ...PageQuery })
@@ -177,3 +180,6 @@ function presentValidation(
 
 /** Lambda entry of the intent routes. */
 export const handler = httpHandler(routes);
+
+// Lambda: GitHub (App private key) and the SQS bus; built on first use.
+useCloudPorts({ github: githubCloudPorts, bus: sqsBus });

@@ -20,7 +20,9 @@ import {
   observability,
   observed,
 } from '../shared/http/lambda-stack.js';
-import { type Deps, getDeps } from '../shared/runtime/deps.js';
+import { type Deps, getDeps, useCloudPorts } from '../shared/runtime/deps.js';
+import { githubCloudPorts } from '../shared/runtime/github-ports.js';
+import { sqsBus } from '../shared/runtime/sqs-bus-port.js';
 
 export { dispatchBusMessage } from '../shared/http/bus-dispatch.js';
 
@@ -60,3 +62,6 @@ export function queueProcessorHandler(options: QueueProcessorOptions = {}) {
 
 /** Lambda entry of the queue processor (SQS event source, FIFO queue). */
 export const handler = queueProcessorHandler();
+
+// Lambda: GitHub (App private key) and the SQS bus; built on first use.
+useCloudPorts({ github: githubCloudPorts, bus: sqsBus });

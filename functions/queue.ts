@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { assertTenantAccess } from '../shared/domain/auth/principal.js';
 import { processQueue } from '../shared/domain/engine/process-queue.js';
 import {
@@ -13,6 +13,9 @@ import { ok } from '../shared/http/responses.js';
 import { httpHandler } from '../shared/http/router.js';
 import { type RouteDef, route } from '../shared/http/routes.js';
 import { defined, Id, RefName, Status } from '../shared/http/schemas/common.js';
+import { useCloudPorts } from '../shared/runtime/deps.js';
+import { githubCloudPorts } from '../shared/runtime/github-ports.js';
+import { sqsBus } from '../shared/runtime/sqs-bus-port.js';
 
 const TenantQuery = z.object({ tenant_id: Id.optional() }).strict();
 
@@ -162,3 +165,6 @@ function stringOf(value: unknown): string | undefined {
 
 /** Lambda entry of the queue routes. */
 export const handler = httpHandler(routes);
+
+// Lambda: GitHub (App private key) and the SQS bus; built on first use.
+useCloudPorts({ github: githubCloudPorts, bus: sqsBus });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { assertTenantAccess } from '../shared/domain/auth/principal.js';
 import { RISK_GATE_MODES } from '../shared/domain/policy/index.js';
 import {
@@ -20,6 +20,8 @@ import { ok } from '../shared/http/responses.js';
 import { httpHandler } from '../shared/http/router.js';
 import { type RouteDef, route } from '../shared/http/routes.js';
 import { defined, Id } from '../shared/http/schemas/common.js';
+import { useCloudPorts } from '../shared/runtime/deps.js';
+import { sqsBus } from '../shared/runtime/sqs-bus-port.js';
 
 const Limit = z.coerce.number().int().min(1).max(1000).optional();
 const Score = z.number().min(0).max(100).optional();
@@ -223,3 +225,6 @@ export const routes: readonly RouteDef[] = [
 
 /** Lambda entry of the risk routes. */
 export const handler = httpHandler(routes);
+
+// Lambda: the SQS bus (QUEUE_URL); built on first use.
+useCloudPorts({ bus: sqsBus });

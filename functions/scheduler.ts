@@ -5,19 +5,21 @@
  * decisions) are flushed by the shared middy stack.
  */
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../shared/domain/errors.js';
 import {
   type Observability,
   observability,
   observed,
 } from '../shared/http/lambda-stack.js';
-import { type Deps, getDeps } from '../shared/runtime/deps.js';
+import { type Deps, getDeps, useCloudPorts } from '../shared/runtime/deps.js';
+import { githubCloudPorts } from '../shared/runtime/github-ports.js';
 import {
   runScheduledTask,
   SCHEDULED_TASK_NAMES,
   type TaskReport,
 } from '../shared/runtime/scheduled-tasks.js';
+import { sqsBus } from '../shared/runtime/sqs-bus-port.js';
 
 const ScheduledEvent = z
   .object({ task: z.enum(SCHEDULED_TASK_NAMES) })
@@ -93,3 +95,6 @@ export function schedulerHandler(options: SchedulerOptions = {}) {
 
 /** Lambda entry of the scheduler (EventBridge rule targets). */
 export const handler = schedulerHandler();
+
+// Lambda: GitHub (App private key) and the SQS bus; built on first use.
+useCloudPorts({ github: githubCloudPorts, bus: sqsBus });

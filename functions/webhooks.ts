@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../shared/domain/errors.js';
 import {
   acceptGithubWebhook,
@@ -8,6 +8,8 @@ import {
 import { accepted, ok } from '../shared/http/responses.js';
 import { httpHandler } from '../shared/http/router.js';
 import { type RouteDef, route } from '../shared/http/routes.js';
+import { useCloudPorts } from '../shared/runtime/deps.js';
+import { sqsBus } from '../shared/runtime/sqs-bus-port.js';
 
 /**
  * The GitHub delivery headers. The delivery id becomes a claim key and the
@@ -66,3 +68,6 @@ export const routes: readonly RouteDef[] = [
 
 /** Lambda entry of the GitHub webhook. */
 export const handler = httpHandler(routes);
+
+// Lambda: the SQS bus (QUEUE_URL); built on first use.
+useCloudPorts({ bus: sqsBus });

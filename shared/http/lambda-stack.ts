@@ -1,5 +1,4 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { correlationPaths } from '@aws-lambda-powertools/logger/correlationId';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -56,7 +55,7 @@ export function observed<E, R>(
     .use(
       injectLambdaContext(obs.logger, {
         resetKeys: true,
-        correlationIdPath: correlationPaths.API_GATEWAY_REST,
+        correlationIdPath: powertools.API_GATEWAY_REQUEST_ID_PATH,
       }),
     );
   if (inLambda()) {

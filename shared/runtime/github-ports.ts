@@ -1,26 +1,19 @@
-import { GitHubChecks } from '../adapters/github/github-checks.js';
-import { GitHubClient } from '../adapters/github/github-client.js';
-import { GitHubPublisher } from '../adapters/github/github-publisher.js';
-import { GitHubScm } from '../adapters/github/github-scm.js';
+import type { GitHubClient } from '../adapters/github/github-client.js';
 import type { EngineDeps } from '../domain/engine/engine-deps.js';
-import { ValidationError } from '../domain/errors.js';
 import type { Intent } from '../domain/intent.js';
 import type { Publisher } from '../ports/publisher.js';
+import {
+  type GitHubAppSource,
+  type GitHubDeps,
+  githubRepoOf,
+} from './cloud-ports.js';
+import { readSecretString, SECRET_MAX_AGE_SECONDS } from './secrets.js';
 
-/** Where the GitHub App's identity comes from (names, never values). */
-export interface GitHubAppSource {
-  appId: string | undefined;
-  /** Secrets Manager name or ARN of the App's private key. */
-  privateKeySecret: string | undefined;
-  baseUrl?: string;
-}
+export type { GitHubAppSource } from './cloud-ports.js';
 
-async function readSecret(name: string): Promise<string> {
-  const { getSecret } = await import(
-    '@aws-lambda-powertools/parameters/secrets'
-  );
-  const value = await getSecret(name, { maxAge: 300 });
-  if (typeof value !== 'string' || value.trim() === '') {
+async function readPrivateKey(name: string): Promise<string> {
+  const value = await readSecretString(name, SECRET_MAX_AGE_SECONDS);
+  if (value === undefined || value.trim() === '') {
     throw new Error(`secret ${name} is empty`);
   }
   return value;
@@ -31,7 +24,8 @@ export type GitHubClientSource = () => Promise<GitHubClient>;
 
 /**
  * One GitHub client (token cache, circuit breaker) per process, built on
- * first use from the App id and the private key in Secrets Manager.
+ * first use from the App id and the private key in Secrets Manager. Octokit
+ * is loaded then too: importing this module costs a cold start nothing.
  * @throws Error (on first use) when the App id or the key secret is missing
  */
 export function githubClientSource(
@@ -43,8 +37,11 @@ export function githubClientSource(
     if (!appId || !privateKeySecret) {
       throw new Error('GITHUB_APP_ID and the private key secret are required');
     }
-    client ??= readSecret(privateKeySecret).then(
-      (privateKey) =>
+    client ??= Promise.all([
+      readPrivateKey(privateKeySecret),
+      import('../adapters/github/github-client.js'),
+    ]).then(
+      ([privateKey, { GitHubClient }]) =>
         new GitHubClient({
           appId,
           privateKey,
@@ -63,14 +60,12 @@ export function githubRepoPorts(
   getClient: GitHubClientSource,
 ): (intent: Intent) => Promise<Pick<EngineDeps, 'scm' | 'checks'>> {
   return async (intent) => {
-    const repo = intent.technical.repo;
-    const installationId = Number(intent.technical.installation_id);
-    if (typeof repo !== 'string' || !Number.isInteger(installationId)) {
-      throw new ValidationError(
-        `Intent ${intent.id} has no GitHub repository or installation`,
-      );
-    }
+    const { repo, installationId } = githubRepoOf(intent);
     const github = await getClient();
+    const [{ GitHubScm }, { GitHubChecks }] = await Promise.all([
+      import('../adapters/github/github-scm.js'),
+      import('../adapters/github/github-checks.js'),
+    ]);
     const options = { client: github, repo, installationId };
     return { scm: new GitHubScm(options), checks: new GitHubChecks(options) };
   };
@@ -82,7 +77,29 @@ export function githubRepoPorts(
  */
 export function githubPublisher(getClient: GitHubClientSource): Publisher {
   return {
-    publishDecision: async (input) =>
-      new GitHubPublisher({ client: await getClient() }).publishDecision(input),
+    publishDecision: async (input) => {
+      const client = await getClient();
+      const { GitHubPublisher } = await import(
+        '../adapters/github/github-publisher.js'
+      );
+      return new GitHubPublisher({ client }).publishDecision(input);
+    },
+  };
+}
+
+/**
+ * The GitHub ports of a function that talks to GitHub (`CloudPorts.github`):
+ * scm and checks bound per intent, and the outbox publisher when the App id
+ * and its key secret are both configured.
+ * @example
+ * useCloudPorts({ github: githubCloudPorts });
+ */
+export function githubCloudPorts(app: GitHubAppSource): GitHubDeps {
+  const github = githubClientSource(app);
+  return {
+    repoPorts: githubRepoPorts(github),
+    ...(app.appId && app.privateKeySecret
+      ? { publisher: githubPublisher(github) }
+      : {}),
   };
 }

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Env } from '../config/env.js';
+import { readSecretString, SECRET_MAX_AGE_SECONDS } from './secrets.js';
 
-/** How long a fetched secret is reused before it is read again (5 min). */
-export const SECRET_MAX_AGE_SECONDS = 300;
+export { SECRET_MAX_AGE_SECONDS } from './secrets.js';
 
 /** Where the webhook secret comes from; see `webhookSecretSource`. */
 export type WebhookSecret = () => Promise<string | null>;
@@ -33,21 +33,15 @@ function fromFile(path: string, now: () => number): WebhookSecret {
 
 function fromSecretsManager(name: string): WebhookSecret {
   return async () => {
-    // Loaded on first use only: the SDK client is not bundled elsewhere.
-    const { getSecret } = await import(
-      '@aws-lambda-powertools/parameters/secrets'
-    );
-    const value = await getSecret(name, { maxAge: SECRET_MAX_AGE_SECONDS });
-    return typeof value === 'string' && value.trim() !== ''
-      ? value.trim()
-      : null;
+    const value = await readSecretString(name, SECRET_MAX_AGE_SECONDS);
+    return value !== undefined && value.trim() !== '' ? value.trim() : null;
   };
 }
 
 /**
  * The webhook secret of this runtime:
  * - the local stack: the file `CONVERGE_GITHUB_WEBHOOK_SECRET_FILE`;
- * - Lambda: Powertools `getSecret(name, { maxAge: 300 })` (cached 5 min);
+ * - Lambda: Secrets Manager by name, cached 5 min (`readSecretString`);
  * - neither: always null (the webhook answers 403).
  * A missing file or a Secrets Manager failure rejects (the webhook answers
  * 503, so GitHub's delivery is not lost to a misread).

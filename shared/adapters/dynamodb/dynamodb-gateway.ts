@@ -1,22 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  BatchWriteCommand,
-  DeleteCommand,
-  type DeleteCommandInput,
-  type DeleteCommandOutput,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  type PutCommandInput,
-  QueryCommand,
-  type QueryCommandInput,
-  type QueryCommandOutput,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-  type UpdateCommandInput,
-  type UpdateCommandOutput,
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type {
+  DeleteCommandInput,
+  DeleteCommandOutput,
+  DynamoDBDocumentClient,
+  PutCommandInput,
+  QueryCommandInput,
+  QueryCommandOutput,
+  TransactWriteCommandInput,
+  UpdateCommandInput,
+  UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { TransientError } from '../../domain/errors.js';
 import { isRetryable } from './dynamodb-errors.js';
@@ -44,6 +38,31 @@ export interface RetryOptions {
   baseDelayMs: number;
 }
 
+type LibDynamoDb = typeof import('@aws-sdk/lib-dynamodb');
+
+let libDynamoDb: Promise<LibDynamoDb> | undefined;
+
+/**
+ * lib-dynamodb, imported on the first call: a static import of an external
+ * package is hoisted to the top of a Lambda bundle and loaded at module init
+ * (docs/benchmarks.md, Lambda bundles).
+ */
+function loadLibDynamoDb(): Promise<LibDynamoDb> {
+  libDynamoDb ??= import('@aws-sdk/lib-dynamodb');
+  return libDynamoDb;
+}
+
+/** Wraps a plain client; a document client is taken as it is. */
+export async function documentClientOf(
+  client: DynamoDBDocumentClient | DynamoDBClient,
+): Promise<DynamoDBDocumentClient> {
+  const { DynamoDBDocumentClient } = await loadLibDynamoDb();
+  if (client instanceof DynamoDBDocumentClient) return client;
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
 const MAX_DELAY_MS = 2_000;
 const BATCH_SIZE = 25;
 
@@ -53,16 +72,25 @@ const BATCH_SIZE = 25;
  * `TransientError`. Other SDK errors pass through for the caller to map.
  */
 export class DynamoGateway {
+  private document: Promise<DynamoDBDocumentClient> | undefined;
+
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DynamoDBDocumentClient | DynamoDBClient,
     readonly tableName: string,
     private readonly retry: RetryOptions,
   ) {}
 
+  /** The SDK module and the document client, loaded on the first call. */
+  private async sdk(): Promise<[LibDynamoDb, DynamoDBDocumentClient]> {
+    this.document ??= documentClientOf(this.client);
+    return Promise.all([loadLibDynamoDb(), this.document]);
+  }
+
   /** A strongly consistent GetItem; undefined when absent. */
   async get(key: TableKey): Promise<Item | undefined> {
+    const [{ GetCommand }, client] = await this.sdk();
     const out = await this.run(() =>
-      this.client.send(
+      client.send(
         new GetCommand({
           TableName: this.tableName,
           Key: key,
@@ -75,39 +103,39 @@ export class DynamoGateway {
 
   /** PutItem. */
   async put(input: WithoutTable<PutCommandInput>): Promise<void> {
+    const [{ PutCommand }, client] = await this.sdk();
     await this.run(() =>
-      this.client.send(new PutCommand({ ...input, TableName: this.tableName })),
+      client.send(new PutCommand({ ...input, TableName: this.tableName })),
     );
   }
 
   /** UpdateItem. */
-  update(
+  async update(
     input: WithoutTable<UpdateCommandInput>,
   ): Promise<UpdateCommandOutput> {
+    const [{ UpdateCommand }, client] = await this.sdk();
     return this.run(() =>
-      this.client.send(
-        new UpdateCommand({ ...input, TableName: this.tableName }),
-      ),
+      client.send(new UpdateCommand({ ...input, TableName: this.tableName })),
     );
   }
 
   /** DeleteItem. */
-  delete(
+  async delete(
     input: WithoutTable<DeleteCommandInput>,
   ): Promise<DeleteCommandOutput> {
+    const [{ DeleteCommand }, client] = await this.sdk();
     return this.run(() =>
-      this.client.send(
-        new DeleteCommand({ ...input, TableName: this.tableName }),
-      ),
+      client.send(new DeleteCommand({ ...input, TableName: this.tableName })),
     );
   }
 
   /** One Query page. */
-  query(input: WithoutTable<QueryCommandInput>): Promise<QueryCommandOutput> {
+  async query(
+    input: WithoutTable<QueryCommandInput>,
+  ): Promise<QueryCommandOutput> {
+    const [{ QueryCommand }, client] = await this.sdk();
     return this.run(() =>
-      this.client.send(
-        new QueryCommand({ ...input, TableName: this.tableName }),
-      ),
+      client.send(new QueryCommand({ ...input, TableName: this.tableName })),
     );
   }
 
@@ -140,8 +168,9 @@ export class DynamoGateway {
       };
     });
     const ClientRequestToken = randomUUID();
+    const [{ TransactWriteCommand }, client] = await this.sdk();
     await this.run(() =>
-      this.client.send(
+      client.send(
         new TransactWriteCommand({ TransactItems, ClientRequestToken }),
       ),
     );
@@ -164,8 +193,9 @@ export class DynamoGateway {
         throw new TransientError('DynamoDB left batch deletes unprocessed');
       }
       if (attempt > 0) await this.backoff(attempt - 1);
+      const [{ BatchWriteCommand }, client] = await this.sdk();
       const out = await this.run(() =>
-        this.client.send(
+        client.send(
           new BatchWriteCommand({
             RequestItems: { [this.tableName]: requests },
           }),

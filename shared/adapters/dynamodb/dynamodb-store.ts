@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../ports/clock.js';
 import type {
   DeliveryStore,
@@ -23,6 +23,8 @@ import { DynamoOutboxStore } from './outbox-store.js';
 import { DynamoPolicyStore } from './policy-store.js';
 import { DynamoRateLimitStore } from './rate-limit-store.js';
 
+export { documentClientOf } from './dynamodb-gateway.js';
+
 /** What a DynamoDbStore needs; nothing is read from the environment. */
 export interface DynamoDbStoreOptions {
   /**
@@ -39,16 +41,6 @@ export interface DynamoDbStoreOptions {
   maxRetries?: number;
   /** Base delay of the exponential backoff with full jitter, ms (default 50). */
   retryBaseDelayMs?: number;
-}
-
-/** Wraps a plain client; a document client is taken as it is. */
-export function documentClientOf(
-  client: DynamoDBDocumentClient | DynamoDBClient,
-): DynamoDBDocumentClient {
-  if (client instanceof DynamoDBDocumentClient) return client;
-  return DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
 }
 
 /**
@@ -74,14 +66,10 @@ export class DynamoDbStore implements Store {
 
   constructor(options: DynamoDbStoreOptions) {
     const { clock } = options;
-    this.db = new DynamoGateway(
-      documentClientOf(options.client),
-      options.tableName,
-      {
-        maxRetries: options.maxRetries ?? 3,
-        baseDelayMs: options.retryBaseDelayMs ?? 50,
-      },
-    );
+    this.db = new DynamoGateway(options.client, options.tableName, {
+      maxRetries: options.maxRetries ?? 3,
+      baseDelayMs: options.retryBaseDelayMs ?? 50,
+    });
     this.events = new DynamoEventStore(this.db);
     this.intents = new DynamoIntentStore(this.db, clock);
     this.policies = new DynamoPolicyStore(this.db, clock);

@@ -1,8 +1,6 @@
-import {
-  SendMessageBatchCommand,
-  type SendMessageBatchRequestEntry,
-  SendMessageCommand,
-  type SQSClient,
+import type {
+  SendMessageBatchRequestEntry,
+  SQSClient,
 } from '@aws-sdk/client-sqs';
 import { TransientError } from '../../domain/errors.js';
 import type {
@@ -17,6 +15,7 @@ import {
   MAX_BODY_BYTES,
 } from '../../ports/bus.js';
 import { callSqs } from './sqs-errors.js';
+import { loadSqsSdk } from './sqs-sdk.js';
 
 export { SqsConsumer, type SqsConsumerOptions } from './sqs-consumer.js';
 
@@ -57,6 +56,7 @@ export class SqsBus implements Bus {
   /** See {@link Bus.send}. */
   async send(message: BusMessage, opts: SendOptions): Promise<void> {
     const body = encodeBusMessage(message, opts);
+    const { SendMessageCommand } = await loadSqsSdk();
     await callSqs('SendMessage', () =>
       this.client.send(
         new SendMessageCommand({
@@ -95,6 +95,7 @@ export class SqsBus implements Bus {
       MessageGroupId: e.groupId,
       MessageDeduplicationId: e.dedupId,
     }));
+    const { SendMessageBatchCommand } = await loadSqsSdk();
     const result = await callSqs('SendMessageBatch', () =>
       this.client.send(
         new SendMessageBatchCommand({

@@ -1,12 +1,4 @@
-import {
-  ChangeMessageVisibilityCommand,
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
-  type Message,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import type {
   BusConsumer,
   DeliveredMessage,
@@ -14,6 +6,7 @@ import type {
 } from '../../ports/bus.js';
 import { checkDuration, checkReceive, MAX_BATCH } from '../../ports/bus.js';
 import { callSqs, isStaleReceipt } from './sqs-errors.js';
+import { loadSqsSdk } from './sqs-sdk.js';
 
 /** Options of {@link SqsConsumer}. */
 export interface SqsConsumerOptions {
@@ -91,6 +84,7 @@ export class SqsConsumer implements BusConsumer {
 
   /** See {@link BusConsumer.ack}. */
   async ack(receipt: string): Promise<void> {
+    const { DeleteMessageCommand } = await loadSqsSdk();
     await this.ignoringStale('DeleteMessage', () =>
       this.client.send(
         new DeleteMessageCommand({
@@ -141,6 +135,7 @@ export class SqsConsumer implements BusConsumer {
     visibilitySeconds: number | undefined,
     waitTimeSeconds: number,
   ): Promise<Message[]> {
+    const { ReceiveMessageCommand } = await loadSqsSdk();
     const output = await callSqs('ReceiveMessage', () =>
       this.client.send(
         new ReceiveMessageCommand({
@@ -163,6 +158,7 @@ export class SqsConsumer implements BusConsumer {
     receipt: string,
     seconds: number,
   ): Promise<void> {
+    const { ChangeMessageVisibilityCommand } = await loadSqsSdk();
     await this.ignoringStale('ChangeMessageVisibility', () =>
       this.client.send(
         new ChangeMessageVisibilityCommand({
@@ -197,6 +193,7 @@ export class SqsConsumer implements BusConsumer {
   }
 
   private async resolveDeadLetterQueueUrl(): Promise<string | undefined> {
+    const { GetQueueAttributesCommand } = await loadSqsSdk();
     const output = await callSqs('GetQueueAttributes', () =>
       this.client.send(
         new GetQueueAttributesCommand({
@@ -216,6 +213,7 @@ export class SqsConsumer implements BusConsumer {
     const [, , , , account, name] =
       typeof arn === 'string' ? arn.split(':') : [];
     if (name === undefined) return undefined;
+    const { GetQueueUrlCommand } = await loadSqsSdk();
     const found = await callSqs('GetQueueUrl', () =>
       this.client.send(
         new GetQueueUrlCommand({

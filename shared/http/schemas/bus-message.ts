@@ -4,7 +4,7 @@
  * strict; a GitHub payload stays `unknown` here and is parsed loosely by the
  * event handlers that read it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../../domain/errors.js';
 import type { BusMessage } from '../../ports/bus.js';
 

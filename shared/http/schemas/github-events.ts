@@ -5,7 +5,7 @@
  * Field names and shapes follow the webhook docs
  * (https://docs.github.com/en/webhooks/webhook-events-and-payloads).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const text = z.string().min(1);
 
