@@ -60,6 +60,71 @@ export interface CommitLogEntry {
 }
 
 /**
+ * A merge train on one target branch: each merge is simulated and committed
+ * on top of the previous one's result (so revalidation against the moved
+ * target is the simulation itself), and the branch moves once for the whole
+ * train with a compare-and-swap. Nothing is visible on the branch before
+ * `publish`; an unpublished train leaves no ref changed.
+ *
+ * @example
+ * ```ts
+ * const train = await scm.openTrain?.('main');
+ * const sim = await train.simulate('feature/a');
+ * if (sim.treeSha !== null) {
+ *   await train.stage({ source: sim.sourceSha, target: 'main',
+ *     expectedTargetSha: sim.targetSha, treeSha: sim.treeSha, message: 'm' });
+ * }
+ * await train.publish();
+ * await train.close();
+ * ```
+ */
+export interface MergeTrain {
+  /** The branch the train merges into, as given to `openTrain`. */
+  readonly target: string;
+  /** The branch tip the next `publish` swaps from (CAS old value). */
+  readonly baseSha: string;
+  /** The commit the next merge builds on: `baseSha`, then the last staged. */
+  readonly tipSha: string;
+  /**
+   * The commit a ref other than the target names now (as `Scm.headSha`).
+   * @throws {NotFoundError} `ref` does not name a commit.
+   * @throws {ValidationError} a malformed ref.
+   */
+  headSha(ref: string): Promise<string>;
+  /**
+   * `Scm.simulateMerge(source, target)` against `tipSha` instead of the
+   * branch: `targetSha` is `tipSha`.
+   * @throws {NotFoundError} `source` does not name a commit.
+   * @throws {ValidationError} a malformed ref, or no common history.
+   */
+  simulate(source: string): Promise<MergeSimulation>;
+  /**
+   * A hint: these sources are simulated next, in this order. An adapter
+   * may read their objects ahead; results never depend on it (each
+   * `simulate` still resolves its source when called). Optional.
+   */
+  prefetch?(sources: readonly string[]): void;
+  /**
+   * Commits exactly `treeSha` with parents `tipSha` and the source, like
+   * `Scm.merge`, but moves no ref: the commit becomes `tipSha`.
+   * @throws {ConflictError} `expectedTargetSha` is not `tipSha`, or
+   *   `treeSha` is not the merge of the source onto it.
+   * @throws {ValidationError} a malformed ref, SHA or blank message.
+   */
+  stage(input: MergeInput): Promise<MergeResult>;
+  /**
+   * Moves the target from `baseSha` to `tipSha` with one compare-and-swap;
+   * `baseSha` then becomes `tipSha`. A no-op when nothing was staged.
+   * @throws {ConflictError} the branch moved away from `baseSha`: the ref is
+   *   left untouched and the train can no longer be used.
+   * @throws {TransientError} the ref is locked by another writer.
+   */
+  publish(): Promise<void>;
+  /** Ends the train; unpublished staged merges are dropped. */
+  close(): Promise<void>;
+}
+
+/**
  * Read and update a repository's history.
  *
  * @example
@@ -125,6 +190,14 @@ export interface Scm {
    * @throws {TransientError} the ref is locked by another writer; retry.
    */
   merge(input: MergeInput): Promise<MergeResult>;
+
+  /**
+   * Opens a merge train on branch `target` at its current tip. Optional:
+   * without it the queue merges one intent at a time with `merge`.
+   * @throws {NotFoundError} the target branch does not exist.
+   * @throws {ValidationError} `target` is not a branch name.
+   */
+  openTrain?(target: string): Promise<MergeTrain>;
 
   /**
    * Pairs of files changed together in the last `maxCommits` commits of

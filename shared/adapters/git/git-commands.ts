@@ -8,7 +8,7 @@ import {
   TransientError,
   ValidationError,
 } from '../../domain/errors.js';
-import type { CommitLogEntry } from '../../ports/scm.js';
+import type { CommitLogEntry, MergeSimulation } from '../../ports/scm.js';
 import {
   LOG_FIELD,
   LOG_RECORD,
@@ -155,6 +155,49 @@ export async function changesSinceBase(
     '--',
   ]);
   return { mergeBaseSha, files: parsePathList(stdout) };
+}
+
+/**
+ * The merge of `sourceSha` onto `targetSha` by git: `merge-tree` beside
+ * `merge-base` + `diff-tree` (merge-tree needs no merge base).
+ *
+ * @throws {ValidationError} the commits share no history.
+ * @throws {GitCommandError} git predates 2.38, or the merge cannot run.
+ */
+export async function simulateCommits(
+  config: GitRunConfig,
+  shas: { targetSha: string; sourceSha: string },
+  names: string,
+): Promise<MergeSimulation> {
+  const { targetSha, sourceSha } = shas;
+  const [merged, changes] = await Promise.allSettled([
+    mergeTree(config, targetSha, sourceSha),
+    changesSinceBase(config, targetSha, sourceSha, names),
+  ]);
+  // The diff's error (e.g. no common history) explains merge-tree's too.
+  if (changes.status === 'rejected') throw changes.reason;
+  if (merged.status === 'rejected') throw merged.reason;
+  const outcome = merged.value;
+  return {
+    mergeable: outcome.clean,
+    conflicts: outcome.conflicts,
+    filesChanged: changes.value.files,
+    sourceSha,
+    targetSha,
+    mergeBaseSha: changes.value.mergeBaseSha,
+    treeSha: outcome.clean ? outcome.treeSha : null,
+  };
+}
+
+/** Paths changed from `fromSha` to `toSha`, renames under the new path. */
+export async function diffFiles(
+  config: GitRunConfig,
+  fromSha: string,
+  toSha: string,
+): Promise<string[]> {
+  const args = ['diff-tree', ...DIFF_FLAGS, fromSha, toSha, '--'];
+  const { stdout } = await runGit(config, args);
+  return parsePathList(stdout);
 }
 
 /**

@@ -2,7 +2,8 @@
  * The git CLI adapter of the Scm port, for the CLI and the local stack.
  * Needs git >= 2.38 (`merge-tree --write-tree`). It never checks anything
  * out: simulations run in memory and merges only write objects and one ref,
- * so it works the same on bare and non-bare repositories.
+ * so it works the same on bare and non-bare repositories. Merge trains
+ * (git-train.ts) merge a whole queue with a few long-lived processes.
  */
 import {
   ConflictError,
@@ -15,6 +16,7 @@ import type {
   MergeInput,
   MergeResult,
   MergeSimulation,
+  MergeTrain,
   Scm,
 } from '../../ports/scm.js';
 import {
@@ -26,7 +28,13 @@ import {
   resolveCommit,
   resolveCommits,
   resolveTree,
+  simulateCommits,
 } from './git-commands.js';
+import {
+  BoundedCache,
+  newObjectCaches,
+  type ObjectCaches,
+} from './git-objects.js';
 import { countCoChanges } from './git-output.js';
 import {
   assertObjectId,
@@ -34,6 +42,7 @@ import {
   branchRef,
   checkMergeInput,
 } from './git-refs.js';
+import { GitMergeTrain } from './git-train.js';
 import { type GitRunConfig, gitEnvironment } from './run-git.js';
 
 /** How to reach the repository. */
@@ -67,6 +76,10 @@ const COUPLING = { minCount: 2, top: 50 };
 export class GitScm implements Scm {
   readonly #config: GitRunConfig;
   readonly #maxFilesPerCommit: number;
+  /** Parsed commits and trees, shared by this instance's merge trains. */
+  readonly #caches: ObjectCaches = newObjectCaches();
+  /** `${target}:${source}` -> the clean tree `simulateMerge` reported. */
+  readonly #tested = new BoundedCache<string>(1_000);
 
   constructor(options: GitScmOptions) {
     const { identity } = options;
@@ -86,29 +99,15 @@ export class GitScm implements Scm {
     target: string,
   ): Promise<MergeSimulation> {
     const [sourceSha, targetSha] = await this.#resolvePair(source, target);
-    // merge-tree needs no merge base, so it runs beside merge-base + diff.
-    const [merged, changes] = await Promise.allSettled([
-      mergeTree(this.#config, targetSha, sourceSha),
-      changesSinceBase(
-        this.#config,
-        targetSha,
-        sourceSha,
-        `${source} and ${target}`,
-      ),
-    ]);
-    // The diff's error (e.g. no common history) explains merge-tree's too.
-    if (changes.status === 'rejected') throw changes.reason;
-    if (merged.status === 'rejected') throw merged.reason;
-    const outcome = merged.value;
-    return {
-      mergeable: outcome.clean,
-      conflicts: outcome.conflicts,
-      filesChanged: changes.value.files,
-      sourceSha,
-      targetSha,
-      mergeBaseSha: changes.value.mergeBaseSha,
-      treeSha: outcome.clean ? outcome.treeSha : null,
-    };
+    const simulation = await simulateCommits(
+      this.#config,
+      { targetSha, sourceSha },
+      `${source} and ${target}`,
+    );
+    if (simulation.treeSha !== null) {
+      this.#tested.set(`${targetSha}:${sourceSha}`, simulation.treeSha);
+    }
+    return simulation;
   }
 
   /** {@inheritDoc Scm.changedFiles} */
@@ -144,13 +143,18 @@ export class GitScm implements Scm {
   async merge(input: MergeInput): Promise<MergeResult> {
     const targetRef = branchRef(input.target);
     const { expected, treeSha } = checkMergeInput(input);
-    const current = await resolveCommit(this.#config, targetRef);
+    const both = await resolveCommits(this.#config, targetRef, input.source);
+    const current = both?.[0] ?? (await resolveCommit(this.#config, targetRef));
     if (current === null) {
       throw new NotFoundError(`unknown branch: ${input.target}`);
     }
     if (current !== expected) throw new ConflictError('target moved');
-    const sourceSha = await this.headSha(input.source);
-    await this.#assertTestedTree(expected, sourceSha, treeSha);
+    const sourceSha = both?.[1] ?? (await this.headSha(input.source));
+    // A tree this instance simulated for exactly these commits needs no
+    // second merge-tree run.
+    if (this.#tested.get(`${expected}:${sourceSha}`) !== treeSha) {
+      await this.#assertTestedTree(expected, sourceSha, treeSha);
+    }
     const mergedSha = await commitTree(this.#config, {
       treeSha,
       parents: [expected, sourceSha],
@@ -163,6 +167,14 @@ export class GitScm implements Scm {
       reason: `converge: merge ${input.source} into ${input.target}`,
     });
     return { mergedSha };
+  }
+
+  /**
+   * {@inheritDoc Scm.openTrain}
+   * Close the train when done: it holds long-lived `cat-file` processes.
+   */
+  openTrain(target: string): Promise<MergeTrain> {
+    return GitMergeTrain.open(this.#config, this.#caches, target);
   }
 
   /** {@inheritDoc Scm.coChangeHistory} */

@@ -1,9 +1,9 @@
 import type { LockInfo } from '../../ports/store.js';
-import { TransientError } from '../errors.js';
 import { buildEvent, newTraceId } from '../event.js';
 import type { Intent } from '../intent.js';
 import type { EngineDeps } from './engine-deps.js';
-import { processIntent, type QueueDecision } from './queue-step.js';
+import { processIsolated, type QueueDecision } from './queue-step.js';
+import { runTrain } from './queue-train.js';
 import type { QueueRunOptions } from './queue-types.js';
 
 export type { QueueRunOptions } from './queue-types.js';
@@ -57,11 +57,26 @@ async function candidates(
   return found.slice(0, limit);
 }
 
+/** Each intent alone: revalidated on the target's tip and merged. */
+async function runOneByOne(
+  deps: EngineDeps,
+  waiting: readonly Intent[],
+  options: QueueRunOptions,
+): Promise<QueueDecision[]> {
+  const decisions: QueueDecision[] = [];
+  for (const intent of waiting) {
+    decisions.push(await processIsolated(deps, intent, options));
+  }
+  return decisions;
+}
+
 /**
  * Processes one branch's queue under its lock: each intent in priority then
  * age order is revalidated against the current target (invariant 2),
  * rejected after max retries (invariant 3), and merged when `autoConfirm`
- * (invariant 1 holds on the tested tree). Emits queue.processed.
+ * (invariant 1 holds on the tested tree). With an Scm that has merge
+ * trains, merges are staged on each other and the target moves once per
+ * train (see `runTrain`). Emits queue.processed.
  */
 export async function processQueue(
   deps: EngineDeps,
@@ -75,41 +90,15 @@ export async function processQueue(
     return { decisions: [], error: `Queue lock held: ${name}`, lock: held };
   }
   try {
-    const decisions: QueueDecision[] = [];
     const waiting = await candidates(deps, options);
     deps.metrics?.gauge('QueueDepth', waiting.length);
-    for (const intent of waiting) {
-      decisions.push(await processIsolated(deps, intent, options));
-    }
+    const decisions =
+      (await runTrain(deps, waiting, options)) ??
+      (await runOneByOne(deps, waiting, options));
     await appendProcessed(deps, options, decisions.length);
     return { decisions };
   } finally {
     await deps.store.locks.release(name, options.holder);
-  }
-}
-
-/**
- * One intent, so that its failure does not stop the branch: a transient
- * failure (GitHub or the store throttling) ends the run to be retried; any
- * other error is reported for this intent and the queue goes on.
- */
-async function processIsolated(
-  deps: EngineDeps,
-  intent: Intent,
-  options: QueueRunOptions,
-): Promise<QueueDecision> {
-  try {
-    return await processIntent(deps, intent, options);
-  } catch (error) {
-    if (error instanceof TransientError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    return {
-      intentId: intent.id,
-      decision: 'error',
-      reason,
-      traceId: '',
-      retries: intent.retries,
-    };
   }
 }
 

@@ -1,48 +1,26 @@
-import { ConflictError } from '../errors.js';
+import { TransientError } from '../errors.js';
 import { buildEvent, newTraceId } from '../event.js';
 import type { Intent } from '../intent.js';
-import { recordProvenance } from '../provenance/record-provenance.js';
 import { authorizeAgentMerge } from './agent-gate.js';
 import { bindRepo, type EngineDeps } from './engine-deps.js';
+import { decide, type QueueDecision } from './queue-decision.js';
 import { moveIntent } from './queue-events.js';
+import { mergeQueued, withProvenance } from './queue-merge.js';
 import type { QueueRunOptions } from './queue-types.js';
 import { unchangedSinceBlock } from './queue-waiting.js';
 import { type ValidationOutcome, validateIntent } from './validate-intent.js';
 
-/** What the queue did with one intent. */
-export interface QueueDecision {
-  intentId: string;
-  decision:
-    | 'queued'
-    | 'merged'
-    | 'blocked'
-    | 'rejected'
-    | 'requeued'
-    | 'merge_failed'
-    | 'dependency_blocked'
-    | 'agent_denied'
-    | 'waiting'
-    | 'error';
-  reason: string;
-  traceId: string;
-  retries: number;
-  mergedSha?: string;
-}
+export type { QueueDecision } from './queue-decision.js';
 
-function decide(
-  intent: Intent,
-  decision: QueueDecision['decision'],
-  reason: string,
-  traceId: string,
-): QueueDecision {
-  return {
-    intentId: intent.id,
-    decision,
-    reason,
-    traceId,
-    retries: intent.retries,
-  };
-}
+/**
+ * Takes over the merge of a revalidated, QUEUED intent (a merge train
+ * stages it instead of merging it alone).
+ */
+export type MergeStep = (
+  deps: EngineDeps,
+  queued: Intent,
+  outcome: ValidationOutcome,
+) => Promise<QueueDecision>;
 
 async function unmetDependencies(deps: EngineDeps, intent: Intent) {
   const unmet: string[] = [];
@@ -84,6 +62,7 @@ export async function processIntent(
   baseDeps: EngineDeps,
   intent: Intent,
   options: QueueRunOptions,
+  mergeStep?: MergeStep,
 ): Promise<QueueDecision> {
   const deps = await bindRepo(baseDeps, intent);
   const traceId = newTraceId(deps.ids);
@@ -112,7 +91,7 @@ export async function processIntent(
   if (outcome.decision === 'blocked') {
     return retryOrReject(deps, outcome, maxRetries);
   }
-  return admit(deps, outcome, options);
+  return admit(deps, outcome, options, mergeStep);
 }
 
 async function retryOrReject(
@@ -150,6 +129,7 @@ async function admit(
   deps: EngineDeps,
   outcome: ValidationOutcome,
   options: QueueRunOptions,
+  mergeStep: MergeStep | undefined,
 ): Promise<QueueDecision> {
   const { traceId } = outcome;
   const auth = await authorizeAgentMerge(
@@ -171,84 +151,32 @@ async function admit(
   if (!options.autoConfirm) {
     return decide(queued, 'queued', 'Revalidated against the target', traceId);
   }
+  if (mergeStep) return mergeStep(deps, queued, outcome);
   return withProvenance(deps, await mergeQueued(deps, queued, outcome));
 }
 
 /**
- * Every merge leaves a provenance record in the same flow; failing to
- * record never undoes the merge, and the decision says so.
+ * One intent, so that its failure does not stop the branch: a transient
+ * failure (GitHub or the store throttling) ends the run to be retried; any
+ * other error is reported for this intent and the queue goes on.
  */
-async function withProvenance(
+export async function processIsolated(
   deps: EngineDeps,
-  decision: QueueDecision,
+  intent: Intent,
+  options: QueueRunOptions,
+  mergeStep?: MergeStep,
 ): Promise<QueueDecision> {
-  const { intentId, traceId, mergedSha } = decision;
-  if (decision.decision !== 'merged' || !mergedSha) return decision;
   try {
-    await recordProvenance(deps, { intentId, traceId, mergedSha });
-    return decision;
+    return await processIntent(deps, intent, options, mergeStep);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof TransientError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
     return {
-      ...decision,
-      reason: `Merged; provenance not recorded: ${message}`,
+      intentId: intent.id,
+      decision: 'error',
+      reason,
+      traceId: '',
+      retries: intent.retries,
     };
   }
-}
-
-async function mergeQueued(
-  deps: EngineDeps,
-  intent: Intent,
-  outcome: ValidationOutcome,
-): Promise<QueueDecision> {
-  const sim = outcome.simulation;
-  const { traceId } = outcome;
-  try {
-    if (!sim.treeSha) throw new ConflictError('No tested tree to merge');
-    const { mergedSha } = await deps.scm.merge({
-      // The tested commit, not the branch: a later push is not merged.
-      source: sim.sourceSha,
-      target: intent.target,
-      expectedTargetSha: sim.targetSha,
-      treeSha: sim.treeSha,
-      message: `Merge ${intent.id} (${traceId})`,
-    });
-    const merged = await moveIntent(deps, intent, {
-      to: 'MERGED',
-      type: 'intent.merged',
-      traceId,
-      payload: {
-        decision: 'merged',
-        merged_commit: mergedSha,
-        tree_sha: sim.treeSha,
-        target_sha: sim.targetSha,
-        source_sha: sim.sourceSha,
-      },
-    });
-    deps.metrics?.count('IntentsMerged');
-    return { ...decide(merged, 'merged', 'Merged', traceId), mergedSha };
-  } catch (error) {
-    return mergeFailed(deps, intent, traceId, error);
-  }
-}
-
-/** DECISIONS 11: a failed merge never marks MERGED; retry or reject. */
-async function mergeFailed(
-  deps: EngineDeps,
-  intent: Intent,
-  traceId: string,
-  error: unknown,
-): Promise<QueueDecision> {
-  const reason = error instanceof Error ? error.message : String(error);
-  const retries = intent.retries + 1;
-  const maxRetries = deps.policy.queue.max_retries;
-  const moved = await moveIntent(deps, intent, {
-    to: retries >= maxRetries ? 'REJECTED' : 'READY',
-    type: 'intent.merge_failed',
-    traceId,
-    payload: { decision: 'merge_failed', reason, retries },
-    retries,
-  });
-  if (moved.status === 'REJECTED') deps.metrics?.count('IntentsRejected');
-  return decide(moved, 'merge_failed', reason, traceId);
 }
