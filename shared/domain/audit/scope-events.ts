@@ -55,9 +55,14 @@ export function oldestFirst(events: readonly ConvergeEvent[]): ConvergeEvent[] {
   return keyed.map((k) => k.event);
 }
 
+/** The first page of `findNewestEvent`: usually the newest event is it. */
+const FIRST_PAGE = 2;
+const NEXT_PAGES = 100;
+
 /**
  * The newest matching event that `accept` takes, paging on until one is
- * found or the log runs out; null when none.
+ * found or the log runs out; null when none. The first page is tiny, since
+ * the newest match is nearly always accepted (a chain link, a record).
  */
 export async function findNewestEvent(
   store: Store,
@@ -68,7 +73,9 @@ export async function findNewestEvent(
   do {
     const page = await store.events.query(
       filter,
-      cursor === undefined ? { limit: 100 } : { limit: 100, cursor },
+      cursor === undefined
+        ? { limit: FIRST_PAGE }
+        : { limit: NEXT_PAGES, cursor },
     );
     const found = page.items.find(accept);
     if (found) return found;
