@@ -80,32 +80,24 @@ re-encoding the parsed payload; (5) more than one process for the p99 target, or
 state that target at a fixed offered rate instead of 200 closed-loop connections.`,
   'queue-drain': (
     d,
-  ) => `${r(num(d, 'perIntentMs'))} ms per intent, ${r(num(d, 'scmShare') * 100, 0)} % of it in git
-(\`simulateMerge\` ${r(num(d, 'scmMs.simulateMerge') / Math.max(num(d, 'merged'), 1))} ms and \`merge\`
-${r(num(d, 'scmMs.merge') / Math.max(num(d, 'merged'), 1))} ms per intent): every intent is revalidated
-against the moved target and merged, and each step spawns several git processes
-(process start dominates on this box). 100 intents/s leaves 10 ms per intent: out of
-reach while each intent costs two spawned git pipelines. **Fix** (\`shared/adapters/git/\`):
-keep long-lived \`git cat-file --batch\` / \`git merge-tree --stdin\` processes (batch
-mode, git >= 2.40; this box has 2.39) instead of a spawn per call; create the merge
-commits of a run with one \`git fast-import\` stream or \`commit-tree\` +
-\`update-ref --stdin\` transactions; and in \`processQueue\`, when consecutive intents
-touch disjoint paths, simulate the stacked result once instead of once per moved
-target. (Quick analysis from the result file, not profiled here; the benchmark is
-load/queue-drain-bench.ts.)`,
-  bundle: `Every function bundle is 0.87–1.05 MB because each one pulls most of shared/:
-the authorizer (API-key lookup only) is ~0.9 MB, of which zod is ~450 KB (the
-classic \`import { z } from 'zod'\` API does not tree-shake), Octokit and its plugins
-~140 KB and X-Ray ~70 KB, and it statically imports the DynamoDB, SQS and Secrets
-Manager clients (external, so loaded from node_modules at init). Cold init here is 250–355 ms; on this box importing
-\`@aws-sdk/client-dynamodb\` alone takes ~155 ms and \`zod\` ~100 ms. **Fix:** (1)
-\`shared/runtime/lambda-deps.ts\`: build the GitHub ports and the SQS / Secrets
-Manager clients lazily (\`await import()\` on first use) so functions that never
-touch them do not load them; (2) give the authorizer its own minimal dependency set
-(store + hash); (3) move hot-path schemas to \`zod/mini\` (tree-shakable) or
-precompile them; (4) measure init on Lambda itself (arm64, 1 GB), where it is
-faster than on this loaded box, before deciding on (3). (Quick analysis with an
-esbuild metafile of functions/authorizer.ts; the benchmark is load/bundle-bench.ts.)`,
+  ) => `${r(num(d, 'perIntentMs'))} ms per intent, ${r(num(d, 'scmShare') * 100, 0)} % of it in git.
+The drain runs in merge trains (\`shared/domain/engine/queue-train.ts\`,
+\`shared/adapters/git/git-train.ts\`): each intent is simulated on top of the previous
+merge, merges that are provably what \`git merge-tree\` would give run in process, the
+commits go to git as one pack per train and the branch moves with one compare-and-swap
+per train (a refused swap falls back to one-by-one). What is left is mostly node CPU in
+the store and provenance per intent (\`cpuMsPerIntent\` in the result file); a miss
+here on a loaded box is noise first: rerun \`npx tsx load/queue-drain-bench.ts\`.`,
+  bundle: `Module init is what a cold start pays before the first request. Each function
+names the cloud ports it uses (\`useCloudPorts\` in its entry file) and builds them on the
+first invocation: the DynamoDB, SQS and Secrets Manager clients and Octokit are imported
+on first use (esbuild hoists a static import of an external package to the top of the
+bundle even when only a lazy \`import()\` reaches it, so the adapters import the SDK
+dynamically), zod is imported without its locales and the logger's correlation id needs
+no JMESPath engine. A bundle over budget at init on this box is first the machine's load
+(the result file records it and the CPU time of init): rerun
+\`npx tsx load/bundle-bench.ts\` on a quiet host; then look at
+\`initExternals\` in the result file for a package loaded at init again.`,
   'chaos-dynamodb': `Retries absorb throttling and, at the store, every call beyond the budget
 fails as \`TransientError\`; through HTTP, handlers map it to 503 with
 \`Retry-After\`. A non-503 5xx here has so far always come from the authorizer:
