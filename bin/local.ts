@@ -3,23 +3,28 @@
  * Lambda handlers, the SQLite store under .converge/, the git CLI scm and
  * make checks on CONVERGE_REPO_DIR, a worker that drains the queue, a
  * health snapshot every 15 minutes, and Prometheus metrics on /v1/metrics.
+ *
+ * On a SQLite file the bus is durable in that file (a webhook is on disk
+ * before its 202) and the background work runs in a worker process
+ * (bin/local-background.ts): this process answers HTTP, as API Gateway and
+ * the Lambda handlers do. Otherwise (DynamoDB, an in-memory store, SQS) the
+ * work runs here, the bus worker paced while requests are in hand.
  */
 import './local-env.js';
 import { fileURLToPath } from 'node:url';
 import { authorizeRequest } from '../functions/authorizer.js';
+import { SqliteBus } from '../shared/adapters/sqlite/sqlite-bus.js';
 import { parseEnv } from '../shared/config/env.js';
 import { startLocalServer } from '../shared/http/local-server.js';
 import { ensureAdminKey } from '../shared/runtime/bootstrap-key.js';
 import { createDeps } from '../shared/runtime/create-deps.js';
 import { setDeps } from '../shared/runtime/deps.js';
-import { startLocalBusWorker } from '../shared/runtime/local-bus.js';
 import { LOCAL_FUNCTIONS } from '../shared/runtime/local-functions.js';
-import { startLocalScheduler } from '../shared/runtime/local-scheduler.js';
-import { startQueueWorker } from '../shared/runtime/queue-worker.js';
+import { startBackground, startWorkerProcess } from './local-background.js';
 
 async function main(): Promise<void> {
   const env = parseEnv();
-  const deps = await createDeps(env);
+  const deps = await createDeps(env, {}, { localStack: 'http' });
   setDeps(deps);
   const key = await ensureAdminKey(deps);
   const server = await startLocalServer({
@@ -29,18 +34,11 @@ async function main(): Promise<void> {
     authorize: (headers, site) => authorizeRequest(deps, headers, site),
     staticDir: fileURLToPath(new URL('../web/', import.meta.url)),
   });
-  const worker = startQueueWorker(deps, {
-    holder: `local-${process.pid}`,
-    intervalMs: env.CONVERGE_WORKER_INTERVAL_MS,
-    onError: (error) => console.error('worker pass failed:', error),
-  });
-  const busWorker = startLocalBusWorker(deps, {
-    onError: (error) => console.error('bus message failed:', error),
-  });
-  const scheduler = startLocalScheduler(deps, {
-    holder: `local-scheduler-${process.pid}`,
-    onError: (error) => console.error('scheduled task failed:', error),
-  });
+  const busy = () => server.busy();
+  const background =
+    deps.bus instanceof SqliteBus
+      ? startWorkerProcess(busy)
+      : startBackground(deps, `local-${process.pid}`, busy);
   console.log(`Converge local stack listening on ${server.url}`);
   console.log(
     `  store: ${env.CONVERGE_DB_PATH}  repo: ${env.CONVERGE_REPO_DIR}`,
@@ -50,10 +48,8 @@ async function main(): Promise<void> {
   }
   const shutdown = async (signal: string) => {
     console.log(`${signal}: draining and stopping`);
-    await worker.stop();
-    await scheduler.stop();
     await server.close();
-    await busWorker.stop();
+    await background.stop();
     await deps.store.close();
     process.exit(0);
   };

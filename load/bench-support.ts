@@ -1,6 +1,12 @@
 /** Shared helpers of the load/ scripts: temp workspace, child stack, results. */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,5 +117,54 @@ export function summarize(values: number[]) {
     min: sorted[0] ?? 0,
     max: sorted.at(-1) ?? 0,
     runs: values.length,
+  };
+}
+
+/** Fields of /proc/<pid>/stat after the command name (Linux). */
+function statFields(pid: number): string[] | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+const TICK_MS = 10; // USER_HZ = 100 on Linux
+
+/**
+ * CPU time of the local stack, in ms, from /proc (null off Linux): `http`
+ * is the stack process itself, `worker` its child processes (the worker
+ * process, with the git commands it has waited for).
+ */
+export function stackCpuMs(
+  pid: number,
+): { http: number; worker: number } | null {
+  const own = statFields(pid);
+  if (own === null) return null;
+  const ticks = (f: string[], from: number, to: number) =>
+    f.slice(from, to).reduce((sum, v) => sum + Number(v), 0);
+  let worker = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = statFields(Number(entry));
+    if (fields && Number(fields[1]) === pid) {
+      worker += ticks(fields, 11, 15); // utime stime cutime cstime
+    }
+  }
+  return { http: ticks(own, 11, 13) * TICK_MS, worker: worker * TICK_MS };
+}
+
+/** CPU ms per request between two `stackCpuMs` readings. */
+export function cpuPerRequest(
+  before: ReturnType<typeof stackCpuMs>,
+  after: ReturnType<typeof stackCpuMs>,
+  requests: number,
+): { http: number; worker: number } | null {
+  if (before === null || after === null || requests === 0) return null;
+  const per = (ms: number) => Math.round((ms / requests) * 1000) / 1000;
+  return {
+    http: per(after.http - before.http),
+    worker: per(after.worker - before.worker),
   };
 }

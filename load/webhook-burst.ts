@@ -14,7 +14,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import autocannon, { type RequestParams } from 'autocannon';
-import { startStack, summarize, writeResult } from './bench-support.js';
+import {
+  cpuPerRequest,
+  stackCpuMs,
+  startStack,
+  summarize,
+  writeResult,
+} from './bench-support.js';
 import {
   countOf,
   machine,
@@ -214,8 +220,13 @@ async function ingestRun(secret: string, secretFile: string) {
     // A fresh process answers its first requests slowly (module loading,
     // JIT): warm it up, unmeasured, as a long-running stack would be.
     await autocannon(ingestOptions(url, bodies, WARMUP_SECONDS));
+    const pid = stack.child.pid ?? 0;
+    const before = stackCpuMs(pid);
     const result = await autocannon(ingestOptions(url, bodies, SECONDS));
+    const cpu = cpuPerRequest(before, stackCpuMs(pid), result.requests.total);
     return {
+      // CPU ms per request of the HTTP process and of the worker process.
+      cpuMsPerRequest: cpu,
       rps: result.requests.average,
       p99: result.latency.p99,
       p50: result.latency.p50,
@@ -249,6 +260,9 @@ async function ingest(secret: string, secretFile: string) {
     requestsPerSecond: rps,
     p99Ms: p99,
     p50Ms: summarize(runs.map((r) => r.p50)),
+    httpCpuMsPerRequest: summarize(
+      runs.flatMap((r) => (r.cpuMsPerRequest ? [r.cpuMsPerRequest.http] : [])),
+    ),
     errors,
     timeouts,
     fiveXx,

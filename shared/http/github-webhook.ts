@@ -69,10 +69,43 @@ function parsePayload(rawBody: string): Record<string, unknown> {
   return payload as Record<string, unknown>;
 }
 
+function asObject(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** `{ login }` of an owner or account, other values as they are. */
+function loginOnly(value: unknown): unknown {
+  const object = asObject(value);
+  return object ? { login: object.login } : value;
+}
+
+/**
+ * The envelope, validated on the fields `GithubEnvelope` reads only: the
+ * payload's other keys (a repository carries about a hundred) are not
+ * walked, nor copied by the loose schema.
+ */
+function envelopeOf(payload: Record<string, unknown>) {
+  const repository = asObject(payload.repository);
+  const installation = asObject(payload.installation);
+  const parsed = GithubEnvelope.safeParse({
+    action: payload.action,
+    repository: repository
+      ? { full_name: repository.full_name, owner: loginOnly(repository.owner) }
+      : payload.repository,
+    installation: installation
+      ? { id: installation.id, account: loginOnly(installation.account) }
+      : payload.installation,
+  });
+  return parsed.success ? parsed.data : {};
+}
+
 /**
  * Accepts a verified delivery: parses the JSON, reads the envelope
  * (action, repository, installation), stores an oversized payload behind a
- * claim check, and hands over to `acceptDelivery`.
+ * claim check, and hands over to `acceptDelivery`. The payload's size is
+ * the size of the body GitHub sent.
  * @throws ValidationError on a body that is not a JSON object;
  *   PayloadTooLargeError when a payload cannot be stored; TransientError
  *   when the store or the bus fails (GitHub retries).
@@ -82,9 +115,8 @@ export async function acceptGithubWebhook(
   input: { deliveryId: string; name: string; rawBody: string },
 ): Promise<DeliveryReceipt> {
   const payload = parsePayload(input.rawBody);
-  const parsed = GithubEnvelope.safeParse(payload);
-  const envelope = parsed.success ? parsed.data : {};
-  const payloadBytes = Buffer.byteLength(JSON.stringify(payload), 'utf8');
+  const envelope = envelopeOf(payload);
+  const payloadBytes = Buffer.byteLength(input.rawBody, 'utf8');
   const claimCheck =
     payloadBytes > INLINE_PAYLOAD_BYTES ? storedPayloadOf(input.rawBody) : null;
   return acceptDelivery(

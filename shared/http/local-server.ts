@@ -59,6 +59,14 @@ export interface LocalServerOptions {
 export interface LocalServer {
   url: string;
   port: number;
+  /** Requests received and not answered yet. */
+  inFlight(): number;
+  /**
+   * True while requests are in hand or one arrived within `windowMs`
+   * (default 50): on a loop that answers most requests within the turn
+   * that read them, in-flight alone is 0 between turns even under a flood.
+   */
+  busy(windowMs?: number): boolean;
   close(): Promise<void>;
 }
 
@@ -72,15 +80,12 @@ function sendError(
   body: ErrorBody,
   headers: Record<string, string> = {},
 ): void {
-  writeApiGatewayResult(
-    res,
-    { statusCode: status, body: JSON.stringify(body) },
-    {
-      ...headers,
-      'content-type': 'application/json; charset=utf-8',
-      'x-request-id': body.requestId,
-    },
-  );
+  const result = { statusCode: status, body: JSON.stringify(body) };
+  writeApiGatewayResult(res, result, {
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    ...framing(result, body.requestId),
+  });
 }
 
 async function invoke(
@@ -207,7 +212,26 @@ async function handleRequest(
       errorBody(requestId, 'GatewayTimeoutError', 'timeout', msg),
     );
   }
-  writeApiGatewayResult(res, result, { 'x-request-id': requestId });
+  writeApiGatewayResult(res, result, framing(result, requestId));
+}
+
+/**
+ * `x-request-id`, and the body's length as API Gateway sends it (so Node
+ * does not fall back to chunked encoding); none for bodiless statuses.
+ */
+function framing(
+  result: APIGatewayProxyResult,
+  requestId: string,
+): Record<string, string> {
+  const status = result.statusCode;
+  if (status < 200 || status === 204 || status === 304) {
+    return { 'x-request-id': requestId };
+  }
+  const body = result.body ?? '';
+  const length = result.isBase64Encoded
+    ? Buffer.from(body, 'base64').length
+    : Buffer.byteLength(body, 'utf8');
+  return { 'x-request-id': requestId, 'content-length': String(length) };
 }
 
 /**
@@ -236,7 +260,14 @@ export async function startLocalServer(
     maxBody: options.maxBodyBytes ?? 6 * 1024 * 1024,
     staticDir: options.staticDir,
   };
+  let inFlight = 0;
+  let lastRequestAt = Number.NEGATIVE_INFINITY;
   const server = createServer((req, res) => {
+    inFlight += 1;
+    lastRequestAt = performance.now();
+    res.once('close', () => {
+      inFlight -= 1;
+    });
     const requestId = randomUUID();
     handleRequest(state, req, res, requestId).catch((error: unknown) => {
       if (res.headersSent) {
@@ -267,6 +298,9 @@ export async function startLocalServer(
   return {
     url: `http://${host}:${port}`,
     port,
+    inFlight: () => inFlight,
+    busy: (windowMs = 50) =>
+      inFlight > 0 || performance.now() - lastRequestAt < windowMs,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

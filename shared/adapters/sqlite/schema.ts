@@ -156,9 +156,47 @@ const INITIAL_DOWN = [
   .map((table) => `DROP TABLE IF EXISTS ${table};`)
   .join('\n');
 
+/**
+ * The durable local bus (sqlite-bus.ts): FIFO groups by `seq` within
+ * `group_id`, one in-flight receipt per message, dead letters kept with the
+ * instant they died, and the dedup window as its own table. `body` comes
+ * last: a column after a large value is only reached by walking its
+ * overflow pages, and the bookkeeping columns are read on every receive.
+ */
+const BUS_SCHEMA = `
+CREATE TABLE bus_messages (
+  seq           INTEGER PRIMARY KEY,
+  message_id    TEXT NOT NULL,
+  group_id      TEXT NOT NULL,
+  receive_count INTEGER NOT NULL DEFAULT 0,
+  receipt       TEXT,
+  visible_ms    INTEGER NOT NULL DEFAULT 0,
+  dead_ms       INTEGER,
+  body          TEXT NOT NULL
+);
+CREATE INDEX bus_messages_live ON bus_messages (group_id, seq)
+  WHERE dead_ms IS NULL;
+CREATE UNIQUE INDEX bus_messages_receipt ON bus_messages (receipt)
+  WHERE receipt IS NOT NULL;
+CREATE INDEX bus_messages_dead ON bus_messages (dead_ms, seq)
+  WHERE dead_ms IS NOT NULL;
+
+CREATE TABLE bus_dedup (
+  dedup_id TEXT PRIMARY KEY,
+  until_ms INTEGER NOT NULL
+);
+CREATE INDEX bus_dedup_by_expiry ON bus_dedup (until_ms);
+`;
+
+const BUS_DOWN = `
+DROP TABLE IF EXISTS bus_dedup;
+DROP TABLE IF EXISTS bus_messages;
+`;
+
 /** Every migration, in order. Append only; never edit a shipped entry. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: INITIAL_SCHEMA, down: INITIAL_DOWN },
+  { version: 2, name: 'durable local bus', sql: BUS_SCHEMA, down: BUS_DOWN },
 ];
 
 /** The schema version this code expects. */
@@ -202,6 +240,9 @@ export function migrate(
       `database schema v${currentVersion(db)} is newer than this code (v${latest})`,
     );
   }
+  // Up to date: no write lock at all (a second process opening the file
+  // while the first one writes does not wait).
+  if (currentVersion(db) === latest) return applied;
   for (const migration of migrations) {
     if (applyOne.immediate(migration)) applied.push(migration.version);
   }

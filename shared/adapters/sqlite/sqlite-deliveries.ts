@@ -3,7 +3,7 @@ import { ConflictError } from '../../domain/errors.js';
 import type { Clock } from '../../ports/clock.js';
 import type { DeliveryStore } from '../../ports/store.js';
 import { checkDuration, readClock } from './sqlite-codec.js';
-import { guarded } from './sqlite-errors.js';
+import { type Guard, guarded } from './sqlite-errors.js';
 
 /** How long a claim is kept when the caller gives no TTL. */
 export const DEFAULT_CLAIM_TTL_MS = 90 * 24 * 60 * 60 * 1000;
@@ -34,6 +34,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
   constructor(
     db: Database.Database,
     private readonly clock: Clock,
+    private readonly guard: Guard = guarded,
   ) {
     this.claimStatement = db.prepare(
       `INSERT INTO webhook_deliveries (delivery_id, received_at, expires_ms)
@@ -57,7 +58,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
    * @throws ValidationError when `ttlMs` < 1.
    */
   claim(id: string, ttlMs: number = DEFAULT_CLAIM_TTL_MS): Promise<void> {
-    return guarded(() => {
+    return this.guard(() => {
       checkDuration(ttlMs, 'ttlMs');
       const { ms: now, iso } = readClock(this.clock);
       const claimed = this.claimStatement.get({
@@ -74,14 +75,14 @@ export class SqliteDeliveryStore implements DeliveryStore {
 
   /** @inheritdoc */
   isClaimed(id: string): Promise<boolean> {
-    return guarded(
+    return this.guard(
       () => this.claimedStatement.get(id, this.clock.now()) !== undefined,
     );
   }
 
   /** @inheritdoc Idempotent: unclaiming an unknown id does nothing. */
   unclaim(id: string): Promise<void> {
-    return guarded(() => {
+    return this.guard(() => {
       this.unclaimStatement.run(id);
     });
   }

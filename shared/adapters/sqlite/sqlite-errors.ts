@@ -29,3 +29,50 @@ export async function guarded<T>(operation: () => T): Promise<T> {
     throw asDomainError(error);
   }
 }
+
+/** How a store runs its operations: `guarded` or a `yieldingGuard`. */
+export type Guard = <T>(operation: () => T) => Promise<T>;
+
+function isBusy(error: unknown): boolean {
+  return (
+    error instanceof Database.SqliteError &&
+    error.code.startsWith('SQLITE_BUSY')
+  );
+}
+
+/** The pause before retry `attempt` (0-based): a turn of the loop, then ms. */
+function pause(attempt: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (attempt === 0) setImmediate(resolve);
+    else setTimeout(resolve, Math.min(attempt, 4));
+  });
+}
+
+/**
+ * `guarded` for a connection opened with `busy_timeout = 0`: an operation
+ * that finds the database locked by another connection (SQLITE_BUSY, so it
+ * changed nothing: every operation is one statement or one transaction) is
+ * retried after yielding to the event loop, for up to `budgetMs`, instead of
+ * SQLite's busy handler sleeping and blocking the whole process. Then it is
+ * a `TransientError`, as when busy_timeout runs out.
+ * @example
+ * const guard = yieldingGuard(5000);
+ * await guard(() => statement.run(params));
+ */
+export function yieldingGuard(
+  budgetMs: number,
+  now: () => number = () => performance.now(),
+): Guard {
+  return async <T>(operation: () => T): Promise<T> => {
+    let deadline: number | undefined;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return operation();
+      } catch (error) {
+        deadline ??= now() + budgetMs;
+        if (!isBusy(error) || now() >= deadline) throw asDomainError(error);
+      }
+      await pause(attempt);
+    }
+  };
+}

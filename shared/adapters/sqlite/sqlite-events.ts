@@ -10,7 +10,7 @@ import {
 } from '../../ports/store.js';
 import { decodeCursor, encodeCursor, pageLimit } from './page-cursor.js';
 import { isoToMs, parseJsonObject, toJsonText } from './sqlite-codec.js';
-import { guarded } from './sqlite-errors.js';
+import { type Guard, guarded } from './sqlite-errors.js';
 import { StatementCache } from './statement-cache.js';
 
 interface EventRow {
@@ -51,7 +51,10 @@ export class SqliteEventStore implements EventStore {
   private readonly insertStatement: Database.Statement<[EventRow]>;
   private readonly queries: StatementCache;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly guard: Guard = guarded,
+  ) {
     this.queries = new StatementCache(db);
     this.insertStatement = db.prepare<[EventRow]>(
       `INSERT INTO events (id, trace_id, timestamp, ts_ms, event_type,
@@ -72,7 +75,7 @@ export class SqliteEventStore implements EventStore {
 
   /** @inheritdoc */
   append(event: ConvergeEvent): Promise<void> {
-    return guarded(() => this.insert(event));
+    return this.guard(() => this.insert(event));
   }
 
   /** @inheritdoc */
@@ -80,7 +83,7 @@ export class SqliteEventStore implements EventStore {
     filter: EventFilter = {},
     page: { limit?: number; cursor?: string } = {},
   ): Promise<Page<ConvergeEvent>> {
-    return guarded(() => {
+    return this.guard(() => {
       const limit = pageLimit(page.limit);
       const where = rangeWhere(filter);
       if (page.cursor !== undefined) {
@@ -102,7 +105,7 @@ export class SqliteEventStore implements EventStore {
 
   /** @inheritdoc */
   count(filter: CountFilter = {}): Promise<number> {
-    return guarded(() => {
+    return this.guard(() => {
       const unknown = Object.keys(filter).filter(
         (key) => !(COUNT_FILTERS as readonly string[]).includes(key),
       );
@@ -120,7 +123,7 @@ export class SqliteEventStore implements EventStore {
 
   /** @inheritdoc */
   prune(input: { before: string; dryRun?: boolean }): Promise<number> {
-    return guarded(() => {
+    return this.guard(() => {
       const before = isoToMs(input.before, 'before');
       if (input.dryRun === true) {
         const sql = 'SELECT COUNT(*) AS n FROM events WHERE ts_ms < ?';

@@ -12,7 +12,7 @@ import type {
   TransitionInput,
 } from '../../ports/store.js';
 import { decodeCursor, encodeCursor, pageLimit } from './page-cursor.js';
-import { guarded } from './sqlite-errors.js';
+import { type Guard, guarded } from './sqlite-errors.js';
 import {
   applyPatch,
   type IntentRow,
@@ -68,6 +68,7 @@ export class SqliteIntentStore implements IntentStore {
     db: Database.Database,
     private readonly clock: Clock,
     private readonly side: IntentSideWriters,
+    private readonly guard: Guard = guarded,
   ) {
     this.queries = new StatementCache(db);
     this.insertStatement = db.prepare<[IntentRow]>(
@@ -88,12 +89,12 @@ export class SqliteIntentStore implements IntentStore {
 
   /** @inheritdoc */
   create(intent: Intent, event?: ConvergeEvent): Promise<Intent> {
-    return guarded(() => this.createTx.immediate(intent, event));
+    return this.guard(() => this.createTx.immediate(intent, event));
   }
 
   /** @inheritdoc */
   get(id: string): Promise<Intent | null> {
-    return guarded(() => {
+    return this.guard(() => {
       const row = this.selectStatement.get(id);
       return row === undefined ? null : rowToIntent(row);
     });
@@ -104,7 +105,7 @@ export class SqliteIntentStore implements IntentStore {
     filter: IntentFilter = {},
     page: { limit?: number; cursor?: string } = {},
   ): Promise<Page<Intent>> {
-    return guarded(() => {
+    return this.guard(() => {
       const limit = pageLimit(page.limit);
       const clauses: string[] = [];
       const params: unknown[] = [];
@@ -136,12 +137,12 @@ export class SqliteIntentStore implements IntentStore {
 
   /** @inheritdoc */
   transition(input: TransitionInput): Promise<Intent> {
-    return guarded(() => this.transitionTx.immediate(input));
+    return this.guard(() => this.transitionTx.immediate(input));
   }
 
   /** @inheritdoc */
   update(input: UpdateInput): Promise<Intent> {
-    return guarded(() => this.updateTx.immediate(input));
+    return this.guard(() => this.updateTx.immediate(input));
   }
 
   /** @inheritdoc */

@@ -9,7 +9,7 @@ import {
   parseStringArray,
   toJsonText,
 } from './sqlite-codec.js';
-import { guarded } from './sqlite-errors.js';
+import { type Guard, guarded } from './sqlite-errors.js';
 
 interface KeyRow {
   key_hash: string;
@@ -48,6 +48,7 @@ export class SqliteKeyStore implements KeyStore {
   constructor(
     db: Database.Database,
     private readonly clock: Clock,
+    private readonly guard: Guard = guarded,
   ) {
     this.insertStatement = db.prepare(
       `INSERT INTO api_keys (key_hash, key_id, actor, role, tenant_id, scopes,
@@ -78,14 +79,14 @@ export class SqliteKeyStore implements KeyStore {
 
   /** @inheritdoc */
   put(record: ApiKeyRecord): Promise<void> {
-    return guarded(() => {
+    return this.guard(() => {
       this.insertStatement.run(toRow(record));
     });
   }
 
   /** @inheritdoc */
   findByHash(keyHash: string): Promise<ApiKeyRecord | null> {
-    return guarded(() => {
+    return this.guard(() => {
       const row = this.findStatement.get(keyHash, this.clock.now());
       return row === undefined ? null : fromRow(row);
     });
@@ -93,7 +94,7 @@ export class SqliteKeyStore implements KeyStore {
 
   /** @inheritdoc */
   list(tenantId?: string): Promise<ApiKeyRecord[]> {
-    return guarded(() => {
+    return this.guard(() => {
       const rows =
         tenantId === undefined
           ? this.listStatement.all()
@@ -104,7 +105,7 @@ export class SqliteKeyStore implements KeyStore {
 
   /** @inheritdoc False when no unrevoked key has this id. */
   revoke(keyId: string): Promise<boolean> {
-    return guarded(
+    return this.guard(
       () => this.revokeStatement.run(this.clock.nowIso(), keyId).changes > 0,
     );
   }
@@ -120,7 +121,7 @@ export class SqliteKeyStore implements KeyStore {
     next: ApiKeyRecord,
     graceSeconds: number,
   ): Promise<void> {
-    return guarded(() =>
+    return this.guard(() =>
       this.rotateTx.immediate(oldKeyHash, next, graceSeconds),
     );
   }

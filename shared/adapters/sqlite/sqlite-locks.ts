@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Clock } from '../../ports/clock.js';
 import type { LockInfo, LockStore } from '../../ports/store.js';
 import { checkDuration, msToIso, readClock } from './sqlite-codec.js';
-import { guarded } from './sqlite-errors.js';
+import { type Guard, guarded } from './sqlite-errors.js';
 
 interface LockRow {
   lock_name: string;
@@ -42,6 +42,7 @@ export class SqliteLockStore implements LockStore {
   constructor(
     db: Database.Database,
     private readonly clock: Clock,
+    private readonly guard: Guard = guarded,
   ) {
     this.acquireStatement = db.prepare(
       `INSERT INTO queue_locks (lock_name, holder, acquired_at, expires_at,
@@ -75,7 +76,7 @@ export class SqliteLockStore implements LockStore {
     holder: string,
     ttlMs: number,
   ): Promise<LockInfo | null> {
-    return guarded(() => {
+    return this.guard(() => {
       checkDuration(ttlMs, 'ttlMs');
       const { ms: now, iso } = readClock(this.clock);
       const expiresMs = now + ttlMs;
@@ -93,17 +94,19 @@ export class SqliteLockStore implements LockStore {
 
   /** @inheritdoc An expired lease is no longer held: false. */
   release(name: string, holder: string): Promise<boolean> {
-    return guarded(() => this.isLive(this.releaseStatement.get(name, holder)));
+    return this.guard(() =>
+      this.isLive(this.releaseStatement.get(name, holder)),
+    );
   }
 
   /** @inheritdoc */
   forceRelease(name: string): Promise<boolean> {
-    return guarded(() => this.isLive(this.forceStatement.get(name)));
+    return this.guard(() => this.isLive(this.forceStatement.get(name)));
   }
 
   /** @inheritdoc */
   info(name: string): Promise<LockInfo | null> {
-    return guarded(() => {
+    return this.guard(() => {
       const row = this.infoStatement.get(name, this.clock.now());
       return row === undefined ? null : toInfo(row);
     });

@@ -12,7 +12,7 @@ import {
   readClock,
   toJsonText,
 } from './sqlite-codec.js';
-import { guarded } from './sqlite-errors.js';
+import { type Guard, guarded } from './sqlite-errors.js';
 
 /** Entries returned by `pending` when the caller gives no limit. */
 export const DEFAULT_PENDING_LIMIT = 100;
@@ -52,6 +52,7 @@ export class SqliteOutboxStore implements OutboxStore {
   constructor(
     db: Database.Database,
     private readonly clock: Clock,
+    private readonly guard: Guard = guarded,
   ) {
     this.insertStatement = db.prepare(
       `INSERT INTO outbox (id, kind, payload, tenant_id, created_at,
@@ -93,7 +94,7 @@ export class SqliteOutboxStore implements OutboxStore {
 
   /** @inheritdoc */
   enqueue(entry: OutboxInput): Promise<void> {
-    return guarded(() => this.insert(entry));
+    return this.guard(() => this.insert(entry));
   }
 
   /**
@@ -101,7 +102,7 @@ export class SqliteOutboxStore implements OutboxStore {
    * @throws ValidationError unless `limit` is a positive integer.
    */
   pending(limit?: number): Promise<OutboxEntry[]> {
-    return guarded(() => {
+    return this.guard(() => {
       const size = pageLimit(limit, DEFAULT_PENDING_LIMIT);
       return this.pendingStatement.all(this.clock.now(), size).map(fromRow);
     });
@@ -109,7 +110,7 @@ export class SqliteOutboxStore implements OutboxStore {
 
   /** @inheritdoc The first `doneAt` is kept; an unknown id is a no-op. */
   markDone(id: string): Promise<void> {
-    return guarded(() => {
+    return this.guard(() => {
       this.doneStatement.run(this.clock.nowIso(), id);
     });
   }
@@ -120,7 +121,7 @@ export class SqliteOutboxStore implements OutboxStore {
     error: string,
     nextAttemptAt: string,
   ): Promise<void> {
-    return guarded(() => {
+    return this.guard(() => {
       const nextMs = isoToMs(nextAttemptAt, 'nextAttemptAt');
       this.attemptStatement.run(error, nextAttemptAt, nextMs, id);
     });
@@ -128,7 +129,7 @@ export class SqliteOutboxStore implements OutboxStore {
 
   /** @inheritdoc */
   get(id: string): Promise<OutboxEntry | null> {
-    return guarded(() => {
+    return this.guard(() => {
       const row = this.getStatement.get(id);
       return row === undefined ? null : fromRow(row);
     });

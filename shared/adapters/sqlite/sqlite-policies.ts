@@ -7,7 +7,7 @@ import type {
   StoredPolicy,
 } from '../../ports/store.js';
 import { parseJsonObject, toJsonText } from './sqlite-codec.js';
-import { guarded } from './sqlite-errors.js';
+import { type Guard, guarded } from './sqlite-errors.js';
 
 interface PolicyRow {
   tenant_id: string;
@@ -89,6 +89,7 @@ export class SqlitePolicyStore implements PolicyStore {
   constructor(
     db: Database.Database,
     private readonly clock: Clock,
+    private readonly guard: Guard = guarded,
   ) {
     this.risk = new TenantPolicyTable(db, 'risk_policies');
     this.compliance = new TenantPolicyTable(db, 'compliance_thresholds');
@@ -115,17 +116,19 @@ export class SqlitePolicyStore implements PolicyStore {
 
   /** @inheritdoc */
   upsertRiskPolicy(tenantId: string, data: JsonObject): Promise<StoredPolicy> {
-    return guarded(() => this.risk.upsert(tenantId, data, this.clock.nowIso()));
+    return this.guard(() =>
+      this.risk.upsert(tenantId, data, this.clock.nowIso()),
+    );
   }
 
   /** @inheritdoc */
   getRiskPolicy(tenantId: string): Promise<StoredPolicy | null> {
-    return guarded(() => this.risk.get(tenantId));
+    return this.guard(() => this.risk.get(tenantId));
   }
 
   /** @inheritdoc */
   listRiskPolicies(): Promise<StoredPolicy[]> {
-    return guarded(() => this.risk.list());
+    return this.guard(() => this.risk.list());
   }
 
   /** @inheritdoc */
@@ -134,7 +137,7 @@ export class SqlitePolicyStore implements PolicyStore {
     tenantId: string | null,
     data: JsonObject,
   ): Promise<StoredAgentPolicy> {
-    return guarded(() => {
+    return this.guard(() => {
       const tenant = tenantId ?? ANY_TENANT;
       const now = this.clock.nowIso();
       const row = this.upsertAgent.get(agentId, tenant, toJsonText(data), now);
@@ -148,7 +151,7 @@ export class SqlitePolicyStore implements PolicyStore {
     agentId: string,
     tenantId: string | null,
   ): Promise<StoredAgentPolicy | null> {
-    return guarded(() => {
+    return this.guard(() => {
       const tenant = tenantId ?? ANY_TENANT;
       const row = this.getAgent.get(agentId, tenant, ANY_TENANT);
       return row === undefined ? null : fromAgentRow(row);
@@ -157,7 +160,7 @@ export class SqlitePolicyStore implements PolicyStore {
 
   /** All agent policies, or those stored under exactly `tenantId`. */
   listAgentPolicies(tenantId?: string): Promise<StoredAgentPolicy[]> {
-    return guarded(() => {
+    return this.guard(() => {
       const rows =
         tenantId === undefined
           ? this.listAgents.all()
@@ -171,19 +174,19 @@ export class SqlitePolicyStore implements PolicyStore {
     tenantId: string,
     data: JsonObject,
   ): Promise<StoredPolicy> {
-    return guarded(() =>
+    return this.guard(() =>
       this.compliance.upsert(tenantId, data, this.clock.nowIso()),
     );
   }
 
   /** @inheritdoc */
   getComplianceThresholds(tenantId: string): Promise<StoredPolicy | null> {
-    return guarded(() => this.compliance.get(tenantId));
+    return this.guard(() => this.compliance.get(tenantId));
   }
 
   /** @inheritdoc */
   listComplianceThresholds(): Promise<StoredPolicy[]> {
-    return guarded(() => this.compliance.list());
+    return this.guard(() => this.compliance.list());
   }
 }
 

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Clock } from '../../ports/clock.js';
 import type { RateLimitStore } from '../../ports/store.js';
 import { checkDuration, msToIso } from './sqlite-codec.js';
-import { guarded } from './sqlite-errors.js';
+import { type Guard, guarded } from './sqlite-errors.js';
 
 interface HitParams {
   key: string;
@@ -30,6 +30,7 @@ export class SqliteRateLimitStore implements RateLimitStore {
   constructor(
     db: Database.Database,
     private readonly clock: Clock,
+    private readonly guard: Guard = guarded,
   ) {
     this.hitStatement = db.prepare(
       `INSERT INTO rate_limits (bucket_key, window_start, window_ms, hits)
@@ -56,7 +57,7 @@ export class SqliteRateLimitStore implements RateLimitStore {
     key: string,
     windowMs: number,
   ): Promise<{ count: number; resetAt: string }> {
-    return guarded(() => {
+    return this.guard(() => {
       const size = Math.floor(checkDuration(windowMs, 'windowMs'));
       const windowStart = Math.floor(this.clock.now() / size) * size;
       const row = this.hitStatement.get({ key, windowStart, windowMs: size });

@@ -14,8 +14,9 @@ import type {
   Store,
 } from '../../ports/store.js';
 import { migrate } from './schema.js';
+import { SqliteBus, type SqliteBusOptions } from './sqlite-bus.js';
 import { SqliteDeliveryStore } from './sqlite-deliveries.js';
-import { guarded } from './sqlite-errors.js';
+import { type Guard, guarded, yieldingGuard } from './sqlite-errors.js';
 import { SqliteEventStore } from './sqlite-events.js';
 import { SqliteIntentStore } from './sqlite-intents.js';
 import { SqliteKeyStore } from './sqlite-keys.js';
@@ -35,6 +36,23 @@ export interface SqliteStoreOptions {
   clock: Clock;
   /** How long a write waits for a lock held elsewhere; default 5000 ms. */
   busyTimeoutMs?: number;
+  /**
+   * How a write waits for that lock: `block` (default) lets SQLite's busy
+   * handler sleep, which stalls the whole process; `yield` retries on the
+   * event loop (`yieldingGuard`), for a server whose other requests must
+   * go on while another process (the local stack's worker) writes.
+   */
+  onBusy?: 'block' | 'yield';
+  /**
+   * Who copies the WAL back into the database file. `auto` (default):
+   * SQLite's auto-checkpoint, run by whichever connection commits past 1000
+   * WAL pages, fsyncs included. `elsewhere`: never this connection, whose
+   * commits then only append to the WAL; another connection on the file
+   * must checkpoint. `{ everyMs }`: auto, plus a PASSIVE checkpoint every
+   * period (it never blocks readers or writers), for the connection that
+   * checkpoints for the others.
+   */
+  checkpoint?: 'auto' | 'elsewhere' | { everyMs: number };
 }
 
 /**
@@ -63,24 +81,27 @@ export class SqliteStore implements Store {
   readonly rateLimits: RateLimitStore;
   readonly outbox: OutboxStore;
   private readonly pingStatement: Database.Statement<[], unknown>;
+  private checkpointTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly db: Database.Database,
-    clock: Clock,
+    private readonly clock: Clock,
+    private readonly guard: Guard,
   ) {
-    const events = new SqliteEventStore(db);
-    const outbox = new SqliteOutboxStore(db, clock);
+    const events = new SqliteEventStore(db, guard);
+    const outbox = new SqliteOutboxStore(db, clock, guard);
     this.events = events;
     this.outbox = outbox;
-    this.intents = new SqliteIntentStore(db, clock, {
-      insertEvent: (event) => events.insert(event),
-      insertOutbox: (entry) => outbox.insert(entry),
-    });
-    this.policies = new SqlitePolicyStore(db, clock);
-    this.locks = new SqliteLockStore(db, clock);
-    this.deliveries = new SqliteDeliveryStore(db, clock);
-    this.keys = new SqliteKeyStore(db, clock);
-    this.rateLimits = new SqliteRateLimitStore(db, clock);
+    const side = {
+      insertEvent: events.insert.bind(events),
+      insertOutbox: outbox.insert.bind(outbox),
+    };
+    this.intents = new SqliteIntentStore(db, clock, side, guard);
+    this.policies = new SqlitePolicyStore(db, clock, guard);
+    this.locks = new SqliteLockStore(db, clock, guard);
+    this.deliveries = new SqliteDeliveryStore(db, clock, guard);
+    this.keys = new SqliteKeyStore(db, clock, guard);
+    this.rateLimits = new SqliteRateLimitStore(db, clock, guard);
     this.pingStatement = db.prepare('SELECT 1');
   }
 
@@ -94,29 +115,74 @@ export class SqliteStore implements Store {
     const busyTimeoutMs = opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
     const inMemory = opts.path === ':memory:' || opts.path === '';
     if (!inMemory) mkdirSync(dirname(opts.path), { recursive: true });
-    const db = new Database(opts.path, { timeout: busyTimeoutMs });
+    const waitMs = Math.max(0, Math.floor(busyTimeoutMs));
+    const db = new Database(opts.path, { timeout: waitMs });
     try {
-      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+      db.pragma(`busy_timeout = ${waitMs}`);
       if (!inMemory) db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       migrate(db, opts.clock.nowIso());
-      return new SqliteStore(db, opts.clock);
+      const yielding = opts.onBusy === 'yield';
+      // Opening blocked as needed (migrations); from now on, yield.
+      if (yielding) db.pragma('busy_timeout = 0');
+      const guard = yielding ? yieldingGuard(waitMs) : guarded;
+      const store = new SqliteStore(db, opts.clock, guard);
+      if (!inMemory) store.scheduleCheckpoints(opts.checkpoint ?? 'auto');
+      return store;
     } catch (error) {
       db.close();
       throw error;
     }
   }
 
+  private scheduleCheckpoints(
+    checkpoint: NonNullable<SqliteStoreOptions['checkpoint']>,
+  ): void {
+    if (checkpoint === 'elsewhere') {
+      this.db.pragma('wal_autocheckpoint = 0');
+      return;
+    }
+    if (checkpoint === 'auto') return;
+    this.checkpointTimer = setInterval(() => {
+      try {
+        this.db.pragma('wal_checkpoint(PASSIVE)');
+      } catch {
+        // Busy or closing: the next period tries again.
+      }
+    }, checkpoint.everyMs);
+    this.checkpointTimer.unref();
+  }
+
+  /** True for a database file (shared by processes), false in memory. */
+  get persistent(): boolean {
+    return !this.db.memory;
+  }
+
+  /**
+   * The durable bus on this connection's database (its tables come with the
+   * schema): another process opening the same file sees the same queue.
+   * @example
+   * const bus = store.openBus({ maxReceives: 5 });
+   */
+  openBus(options: Omit<SqliteBusOptions, 'clock'> = {}): SqliteBus {
+    return new SqliteBus(
+      this.db,
+      { clock: this.clock, ...options },
+      this.guard,
+    );
+  }
+
   /** Runs `SELECT 1`. @throws when the connection is closed or broken. */
   ping(): Promise<void> {
-    return guarded(() => {
+    return this.guard(() => {
       this.pingStatement.get();
     });
   }
 
   /** Closes the connection (checkpointing the WAL); idempotent. */
   async close(): Promise<void> {
+    clearInterval(this.checkpointTimer);
     if (this.db.open) this.db.close();
   }
 }

@@ -8,6 +8,8 @@ export {
 } from './api-key.js';
 export type { AuthDeps } from './auth-deps.js';
 export { authenticate } from './authenticate.js';
+export { BufferedRateLimits } from './buffered-rate-limits.js';
+export { CachedKeyStore, KEY_CACHE_TTL_MS } from './cached-keys.js';
 export {
   checkRateLimit,
   RATE_LIMIT_WINDOW_MS,

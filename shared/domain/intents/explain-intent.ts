@@ -1,5 +1,5 @@
 import type { Store } from '../../ports/store.js';
-import type { EventType } from '../event.js';
+import type { ConvergeEvent, EventType } from '../event.js';
 import type { Intent, IntentStatus } from '../intent.js';
 
 /** Why an intent is where it is, in words a person or an agent can act on. */
@@ -44,16 +44,36 @@ function reasonOf(payload: Record<string, unknown>): string | null {
   return typeof decision === 'string' ? decision : null;
 }
 
+/** How many recent events are searched for the latest decision. */
+const SEARCHED = 10;
+
+/**
+ * The latest decision among the intent's `SEARCHED` newest events. The
+ * newest event is read alone first: a validation, a merge or a status
+ * change ends with its decision, so one row usually answers and the page of
+ * `SEARCHED` (with its payloads and evidence) is only read when not.
+ */
+async function latestDecision(
+  store: Pick<Store, 'events'>,
+  intentId: string,
+): Promise<ConvergeEvent | undefined> {
+  const isDecision = (e: ConvergeEvent) => DECISIONS.includes(e.type);
+  const newest = await store.events.query({ intentId }, { limit: 1 });
+  const first = newest.items[0];
+  if (first === undefined || isDecision(first)) return first;
+  const page = await store.events.query({ intentId }, { limit: SEARCHED });
+  return page.items.find(isDecision);
+}
+
 /**
  * The latest decision of an intent and what happens next, from its events
  * (read only: appends nothing).
  */
 export async function explainIntent(
-  store: Store,
+  store: Pick<Store, 'events'>,
   intent: Intent,
 ): Promise<IntentExplanation> {
-  const page = await store.events.query({ intentId: intent.id }, { limit: 10 });
-  const last = page.items.find((e) => DECISIONS.includes(e.type));
+  const last = await latestDecision(store, intent.id);
   const reason =
     (last && reasonOf(last.payload)) ??
     (intent.status === 'READY' ? 'Waiting for validation' : intent.status);
