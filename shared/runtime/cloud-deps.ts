@@ -102,9 +102,11 @@ export async function createCloudDeps(
   ports: CloudPorts,
 ): Promise<Deps> {
   const env = parseEnv({ STORE_DRIVER: 'dynamodb', ...vars });
+  const sink = new PowertoolsMetricsSink(metrics);
   const github = githubDeps(ports, {
     appId: vars.GITHUB_APP_ID,
     privateKeySecret: vars.GITHUB_APP_PRIVATE_KEY_SECRET_ARN,
+    metrics: sink,
   });
   const bus = busOf(ports, env.QUEUE_URL);
   const { openDynamoDbStore } = await import('./dynamodb-deps.js');
@@ -117,7 +119,7 @@ export async function createCloudDeps(
     scm: UNBOUND_SCM,
     checks: UNBOUND_CHECKS,
     policy: policyOf(env),
-    metrics: new PowertoolsMetricsSink(metrics),
+    metrics: sink,
     ...github,
     ...(bus ? { bus } : {}),
     webhookSecret: webhookSecretSource(env, vars),

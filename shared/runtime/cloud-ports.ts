@@ -1,6 +1,7 @@
 import { ValidationError } from '../domain/errors.js';
 import type { Intent } from '../domain/intent.js';
 import type { Bus } from '../ports/bus.js';
+import type { MetricsSink } from '../ports/metrics.js';
 import type { Deps } from './deps-type.js';
 
 /** Where the GitHub App's identity comes from (names, never values). */
@@ -9,6 +10,8 @@ export interface GitHubAppSource {
   /** Secrets Manager name or ARN of the App's private key. */
   privateKeySecret: string | undefined;
   baseUrl?: string;
+  /** Where the client's `GitHubApiLatency` and `CircuitOpen` go. */
+  metrics?: MetricsSink;
 }
 
 /** The GitHub side of the cloud deps: scm/checks per intent, publisher. */

@@ -46,6 +46,7 @@ export function githubClientSource(
           appId,
           privateKey,
           ...(source.baseUrl ? { baseUrl: source.baseUrl } : {}),
+          ...(source.metrics ? { metrics: source.metrics } : {}),
         }),
     );
     return client;

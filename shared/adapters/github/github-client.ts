@@ -20,6 +20,7 @@ import {
 } from 'cockatiel';
 import { TransientError, ValidationError } from '../../domain/errors.js';
 import type { Clock } from '../../ports/clock.js';
+import type { MetricsSink } from '../../ports/metrics.js';
 import {
   asDomainError,
   type ErrorMapping,
@@ -69,8 +70,13 @@ export interface GitHubClientOptions {
   };
   /** The breaker: opens after N consecutive transient failures. */
   breaker?: { consecutiveFailures?: number; halfOpenAfterMs?: number };
-  /** Called on every breaker state change (the `CircuitOpen` metric). */
+  /** Called on every breaker state change. */
   onCircuitStateChange?: (state: CircuitStateName) => void;
+  /**
+   * `GitHubApiLatency` per call that reached GitHub (label `operation`)
+   * and `CircuitOpen` per call the open breaker refused.
+   */
+  metrics?: MetricsSink;
   log?: GitHubLog;
   /** For `Retry-After` arithmetic; default the wall clock. */
   clock?: Clock;
@@ -160,13 +166,25 @@ export class GitHubClient {
     mapping: ErrorMapping = {},
   ): Promise<T> {
     const octokit = this.installation(installationId);
+    const metrics = this.#options.metrics;
+    const timed = async () => {
+      const started = performance.now();
+      try {
+        return await fn(octokit);
+      } finally {
+        metrics?.timing('GitHubApiLatency', performance.now() - started, {
+          operation,
+        });
+      }
+    };
     try {
-      return await this.#breaker.execute(() => fn(octokit));
+      return await this.#breaker.execute(timed);
     } catch (error) {
       if (
         error instanceof BrokenCircuitError ||
         error instanceof IsolatedCircuitError
       ) {
+        metrics?.count('CircuitOpen', 1, { operation });
         const after = Math.ceil(this.#halfOpenAfterMs / 1000);
         throw new TransientError(`GitHub circuit open (${operation})`, after, {
           cause: error,

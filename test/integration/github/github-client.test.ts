@@ -8,6 +8,7 @@ import {
   NotFoundError,
   TransientError,
 } from '../../../shared/domain/errors.js';
+import type { MetricsSink } from '../../../shared/ports/metrics.js';
 import { FakeGitHub } from '../../support/fake-github.js';
 import {
   closeAndCheckSpec,
@@ -182,6 +183,36 @@ describe('GitHubClient', () => {
     // Assess
     expect(client.circuitState).toBe('closed');
     expect(states).toEqual(['open', 'half-open', 'closed']);
+  });
+
+  it('records GitHubApiLatency per call and CircuitOpen per refused call', async () => {
+    // Prepare
+    const timings: [string, number, string | undefined][] = [];
+    const counts: [string, string | undefined][] = [];
+    const metrics: MetricsSink = {
+      count: (name, _value, dims) => counts.push([name, dims?.operation]),
+      gauge: () => undefined,
+      timing: (name, ms, dims) => timings.push([name, ms, dims?.operation]),
+    };
+    const client = testClient(fake, { metrics });
+    await client.call(INSTALLATION_ID, 'GET ref', getMain);
+    fake.failNext(Number.POSITIVE_INFINITY, 503);
+    for (let i = 0; i < 5; i += 1) {
+      await client.call(INSTALLATION_ID, 'GET ref', getMain).catch(() => null);
+    }
+
+    // Act: the circuit is open now
+    await client.call(INSTALLATION_ID, 'GET ref', getMain).catch(() => null);
+
+    // Assess
+    expect(timings).toHaveLength(6);
+    expect(
+      timings.every(
+        ([n, ms, op]) =>
+          n === 'GitHubApiLatency' && ms >= 0 && op === 'GET ref',
+      ),
+    ).toBe(true);
+    expect(counts).toEqual([['CircuitOpen', 'GET ref']]);
   });
 
   it('treats a GitHub that refuses connections as transient until it is back', async () => {
