@@ -4,7 +4,7 @@ import type { Intent } from '../intent.js';
 import type { EngineDeps } from './engine-deps.js';
 import { processIsolated, type QueueDecision } from './queue-step.js';
 import { runTrain } from './queue-train.js';
-import type { QueueRunOptions } from './queue-types.js';
+import type { LeaseKeeper, QueueRunOptions } from './queue-types.js';
 
 export type { QueueRunOptions } from './queue-types.js';
 
@@ -62,12 +62,31 @@ async function runOneByOne(
   deps: EngineDeps,
   waiting: readonly Intent[],
   options: QueueRunOptions,
+  keepLease: LeaseKeeper,
 ): Promise<QueueDecision[]> {
   const decisions: QueueDecision[] = [];
   for (const intent of waiting) {
+    if (!(await keepLease())) break;
     decisions.push(await processIsolated(deps, intent, options));
   }
   return decisions;
+}
+
+/** See {@link LeaseKeeper}: renews after a third of the TTL. */
+function leaseKeeper(
+  deps: EngineDeps,
+  name: string,
+  holder: string,
+  ttlMs: number,
+): LeaseKeeper {
+  let renewedAt = deps.clock.now();
+  return async () => {
+    const now = deps.clock.now();
+    if (now - renewedAt < ttlMs / 3) return true;
+    const lock = await deps.store.locks.acquire(name, holder, ttlMs);
+    renewedAt = now;
+    return lock !== null;
+  };
 }
 
 /**
@@ -76,7 +95,9 @@ async function runOneByOne(
  * rejected after max retries (invariant 3), and merged when `autoConfirm`
  * (invariant 1 holds on the tested tree). With an Scm that has merge
  * trains, merges are staged on each other and the target moves once per
- * train (see `runTrain`). Emits queue.processed.
+ * train (see `runTrain`). The lock's lease is renewed during the pass (a
+ * third of the TTL at a time); a pass that lost it stops taking intents.
+ * Emits queue.processed.
  */
 export async function processQueue(
   deps: EngineDeps,
@@ -89,12 +110,13 @@ export async function processQueue(
     const held = await deps.store.locks.info(name);
     return { decisions: [], error: `Queue lock held: ${name}`, lock: held };
   }
+  const keepLease = leaseKeeper(deps, name, options.holder, ttl);
   try {
     const waiting = await candidates(deps, options);
     deps.metrics?.gauge('QueueDepth', waiting.length);
     const decisions =
-      (await runTrain(deps, waiting, options)) ??
-      (await runOneByOne(deps, waiting, options));
+      (await runTrain(deps, waiting, options, keepLease)) ??
+      (await runOneByOne(deps, waiting, options, keepLease));
     await appendProcessed(deps, options, decisions.length);
     return { decisions };
   } finally {

@@ -10,7 +10,7 @@ import {
   withProvenance,
 } from './queue-merge.js';
 import { type MergeStep, processIsolated } from './queue-step.js';
-import type { QueueRunOptions } from './queue-types.js';
+import type { LeaseKeeper, QueueRunOptions } from './queue-types.js';
 import type { ValidationOutcome } from './validate-intent.js';
 
 /**
@@ -81,6 +81,7 @@ export async function runTrain(
   deps: EngineDeps,
   waiting: readonly Intent[],
   options: QueueRunOptions,
+  keepLease: LeaseKeeper,
 ): Promise<QueueDecision[] | null> {
   if (!options.autoConfirm || deps.repoPorts || waiting.length === 0) {
     return null;
@@ -89,7 +90,7 @@ export async function runTrain(
   if (!train) return null;
   const run = new TrainRun(deps, options, train);
   try {
-    return await run.drain(waiting);
+    return await run.drain(waiting, keepLease);
   } finally {
     await run.close();
   }
@@ -108,8 +109,12 @@ class TrainRun {
     this.#train = train;
   }
 
-  async drain(waiting: readonly Intent[]): Promise<QueueDecision[]> {
+  async drain(
+    waiting: readonly Intent[],
+    keepLease: LeaseKeeper,
+  ): Promise<QueueDecision[]> {
     for (const [index, intent] of waiting.entries()) {
+      if (!(await keepLease())) break;
       if (index % MAX_TRAIN_LENGTH === 0) {
         const next = waiting.slice(index, index + MAX_TRAIN_LENGTH);
         this.#train?.prefetch?.(next.map((i) => i.source));

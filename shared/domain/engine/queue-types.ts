@@ -11,3 +11,11 @@ export interface QueueRunOptions {
   lockTtlMs?: number;
   holder: string;
 }
+
+/**
+ * Keeps a pass's branch lock: renews the lease (the store's acquire renews
+ * it for its own holder) once a third of the TTL has gone by. False when
+ * the lease was lost (expired and taken by another worker): the pass stops
+ * taking intents, leaving them to the holder.
+ */
+export type LeaseKeeper = () => Promise<boolean>;

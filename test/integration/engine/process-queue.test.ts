@@ -146,6 +146,77 @@ describe('processQueue on a real git repository', () => {
     expect(await h.deps.store.locks.info('queue:-:-:main')).toBeNull();
   });
 
+  it('renews its lease during a pass longer than the lock TTL', async () => {
+    // Prepare: every scm merge takes "2 s"; the TTL is 5 s
+    for (const n of [1, 2, 3, 4]) {
+      h.repo.branch(`feature/l${n}`, { [`l${n}.py`]: 'x\n' });
+      await h.addIntent({
+        id: `L${n}`,
+        source: `feature/l${n}`,
+        status: 'VALIDATED',
+      });
+    }
+    const scm = h.deps.scm;
+    const held: (string | undefined)[] = [];
+    const slow = {
+      ...scm,
+      simulateMerge: scm.simulateMerge.bind(scm),
+      headSha: scm.headSha.bind(scm),
+      merge: async (input: Parameters<typeof scm.merge>[0]) => {
+        h.clock.advance(2_000);
+        held.push((await h.deps.store.locks.info('queue:-:-:main'))?.holder);
+        return scm.merge(input);
+      },
+    };
+    // Act
+    const result = await processQueue(
+      { ...h.deps, scm: slow },
+      { ...run, autoConfirm: true, lockTtlMs: 5_000 },
+    );
+    // Assess: 8 s of work under a 5 s lease, never expired
+    expect(result.decisions.map((d) => d.decision)).toEqual([
+      'merged',
+      'merged',
+      'merged',
+      'merged',
+    ]);
+    expect(held).toEqual(['worker-1', 'worker-1', 'worker-1', 'worker-1']);
+  });
+
+  it('stops taking intents once another worker took its expired lock', async () => {
+    // Prepare: the first merge stalls past the TTL and another worker steps in
+    for (const n of [1, 2]) {
+      h.repo.branch(`feature/s${n}`, { [`s${n}.py`]: 'x\n' });
+      await h.addIntent({
+        id: `S${n}`,
+        source: `feature/s${n}`,
+        status: 'VALIDATED',
+      });
+    }
+    const scm = h.deps.scm;
+    const stalling = {
+      ...scm,
+      simulateMerge: scm.simulateMerge.bind(scm),
+      headSha: scm.headSha.bind(scm),
+      merge: async (input: Parameters<typeof scm.merge>[0]) => {
+        h.clock.advance(6_000);
+        await h.deps.store.locks.acquire('queue:-:-:main', 'worker-2', 5_000);
+        return scm.merge(input);
+      },
+    };
+    // Act
+    const result = await processQueue(
+      { ...h.deps, scm: stalling },
+      { ...run, autoConfirm: true, lockTtlMs: 5_000 },
+    );
+    // Assess
+    expect(result.decisions.map((d) => d.intentId)).toEqual(['S1']);
+    expect((await h.deps.store.intents.get('S2'))?.status).toBe('VALIDATED');
+    expect((await h.deps.store.locks.info('queue:-:-:main'))?.holder).toBe(
+      'worker-2',
+    );
+  });
+
   it('waits on dependencies that are not merged yet', async () => {
     // Prepare
     h.repo.branch('feature/g', { 'g.py': 'x\n' });
