@@ -1,7 +1,7 @@
 import { processQueue } from '../domain/engine/process-queue.js';
 import { validateIntent } from '../domain/engine/validate-intent.js';
 import { InvalidTransitionError, TransientError } from '../domain/errors.js';
-import { publishPending } from '../domain/outbox/publish-outbox.js';
+import { publishIfWired } from '../domain/outbox/publish-outbox.js';
 import type {
   BusMessage,
   GithubEventMessage,
@@ -24,14 +24,13 @@ async function publishOutbox(
   deps: Deps,
   message: PublishOutboxMessage,
 ): Promise<void> {
-  if (!deps.publisher) {
+  const summary = await publishIfWired(deps);
+  if (!summary) {
     logger.warn('no outbox publisher wired; entry left pending', {
       outboxId: message.outboxId,
     });
     return;
   }
-  const { store, publisher, clock, ids } = deps;
-  const summary = await publishPending({ store, publisher, clock, ids });
   logger.info('outbox published', {
     outboxId: message.outboxId,
     published: summary.published.length,

@@ -6,7 +6,7 @@ import {
   TransientError,
   ValidationError,
 } from '../domain/errors.js';
-import { publishPending } from '../domain/outbox/publish-outbox.js';
+import { publishIfWired } from '../domain/outbox/publish-outbox.js';
 import type { Deps } from '../runtime/deps.js';
 import { dispatchBusMessage } from './bus-dispatch.js';
 import { type Observability, observability } from './lambda-stack.js';
@@ -72,13 +72,9 @@ async function publishAfter(
   kind: string,
   obs: Observability,
 ): Promise<void> {
-  if (!deps.publisher || kind === 'publish-outbox') return;
-  const { store, publisher, clock, ids } = deps;
+  if (kind === 'publish-outbox') return;
   try {
-    await publishPending(
-      { store, publisher, clock, ids },
-      { limit: PUBLISH_AFTER_LIMIT },
-    );
+    await publishIfWired(deps, { limit: PUBLISH_AFTER_LIMIT });
   } catch (error) {
     obs.logger.warn('outbox not published after the message', { error });
   }

@@ -1,5 +1,5 @@
 import { allIntents } from '../domain/engine/queue-admin.js';
-import { publishPending } from '../domain/outbox/publish-outbox.js';
+import { publishIfWired } from '../domain/outbox/publish-outbox.js';
 import { takeHealthSnapshot } from '../domain/projections/health-snapshot.js';
 import { type Bus, branchGroupId } from '../ports/bus.js';
 import type { Deps } from './deps-type.js';
@@ -66,9 +66,8 @@ export type TaskReport =
  * entries, retries past their backoff included; null without a publisher.
  */
 async function publishDue(deps: Deps): Promise<QueueTickReport['outbox']> {
-  if (!deps.publisher) return null;
-  const { store, publisher, clock, ids } = deps;
-  const summary = await publishPending({ store, publisher, clock, ids });
+  const summary = await publishIfWired(deps);
+  if (!summary) return null;
   return {
     published: summary.published.length,
     retrying: summary.retrying.length,

@@ -76,6 +76,24 @@ export function outboxBackoffMs(
 }
 
 /**
+ * {@link publishPending} when a publisher is wired; null without one (the
+ * local stack has none: entries stay durable in the store). The one entry
+ * point for every caller that holds optional deps (queue processor, tick).
+ * @example
+ * const summary = await publishIfWired(deps, { limit: 25 });
+ */
+export function publishIfWired(
+  deps: Omit<PublishOutboxDeps, 'publisher'> & {
+    publisher?: Publisher | undefined;
+  },
+  options: PublishOutboxOptions = {},
+): Promise<PublishRunSummary | null> {
+  const { store, publisher, clock, ids } = deps;
+  if (!publisher) return Promise.resolve(null);
+  return publishPending({ store, publisher, clock, ids }, options);
+}
+
+/**
  * Publishes the due `github.decision` entries, oldest first, under a lock.
  * A success marks the entry done and appends `github.decision_published`.
  * A `TransientError` (GitHub down, 5xx, rate limited, circuit open) records
