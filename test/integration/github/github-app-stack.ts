@@ -4,7 +4,6 @@
  * engine on GitHubScm / GitHubChecks, and the outbox published by
  * GitHubPublisher, all against the local GitHub-compatible server.
  */
-import { sign } from '@octokit/webhooks-methods';
 import * as webhooks from '../../../functions/webhooks.js';
 import { GitHubChecks } from '../../../shared/adapters/github/github-checks.js';
 import type { GitHubClient } from '../../../shared/adapters/github/github-client.js';
@@ -26,7 +25,7 @@ import type { Deps } from '../../../shared/runtime/deps.js';
 import { queueTick } from '../../../shared/runtime/scheduled-tasks.js';
 import type { FakeGitHub } from '../../support/fake-github.js';
 import { TestClock } from '../../support/test-clock.js';
-import { SECRET } from '../webhooks/webhook-harness.js';
+import { postDelivery, SECRET } from '../webhooks/webhook-harness.js';
 import { INSTALLATION_ID, testClient } from './github-harness.js';
 
 /** A delivery's answer. */
@@ -116,30 +115,6 @@ function startWebhookServer(deps: Deps): Promise<LocalServer> {
     authorize: async () => null,
     timeoutMs: 10_000,
   });
-}
-
-async function postDelivery(
-  url: string,
-  name: string,
-  payload: unknown,
-  opts: { deliveryId: string; signature?: string },
-): Promise<Reply> {
-  const body = JSON.stringify(payload);
-  const res = await fetch(`${url}/v1/integrations/github/webhook`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': name,
-      'x-github-delivery': opts.deliveryId,
-      'x-hub-signature-256': opts.signature ?? (await sign(SECRET, body)),
-    },
-    body,
-  });
-  const text = await res.text();
-  return {
-    status: res.status,
-    json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-  };
 }
 
 /**

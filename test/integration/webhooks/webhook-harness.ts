@@ -148,6 +148,47 @@ async function drainBus(
   }
 }
 
+/** What `postDelivery` may change about a delivery. */
+export interface DeliveryOptions {
+  deliveryId: string;
+  /** The raw body instead of the JSON of the payload. */
+  body?: string;
+  /** Instead of the HMAC of the body with SECRET. */
+  signature?: string;
+  /** Headers to leave out. */
+  omit?: string[];
+}
+
+/**
+ * POSTs one GitHub delivery to the webhook route at `url`, signed with
+ * SECRET as GitHub signs it; returns the status and the JSON answer.
+ */
+export async function postDelivery(
+  url: string,
+  name: string,
+  payload: unknown,
+  o: DeliveryOptions,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const body = o.body ?? JSON.stringify(payload);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-github-event': name,
+    'x-github-delivery': o.deliveryId,
+    'x-hub-signature-256': o.signature ?? (await sign(SECRET, body)),
+  };
+  for (const h of o.omit ?? []) delete headers[h];
+  const res = await fetch(`${url}/v1/integrations/github/webhook`, {
+    method: 'POST',
+    headers,
+    body,
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
+}
+
 /** Starts the webhook function on 127.0.0.1 (a free port). */
 export async function openWebhookStack(
   opts: WebhookStackOptions = {},
@@ -171,26 +212,12 @@ export async function openWebhookStack(
     clock: deps.clock as TestClock,
     repo,
     server,
-    async deliver(name, payload, o = {}) {
+    deliver(name, payload, o = {}) {
       counter += 1;
-      const body = o.body ?? JSON.stringify(payload);
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        'x-github-event': name,
-        'x-github-delivery': o.deliveryId ?? `delivery-${counter}`,
-        'x-hub-signature-256': o.signature ?? (await sign(SECRET, body)),
-      };
-      for (const h of o.omit ?? []) delete headers[h];
-      const res = await fetch(`${server.url}/v1/integrations/github/webhook`, {
-        method: 'POST',
-        headers,
-        body,
+      return postDelivery(server.url, name, payload, {
+        ...o,
+        deliveryId: o.deliveryId ?? `delivery-${counter}`,
       });
-      const text = await res.text();
-      return {
-        status: res.status,
-        json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-      };
     },
     drain: (run = ['github-event']) => drainBus(deps, bus, run),
     async close() {
