@@ -46,6 +46,14 @@ export interface StackProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/**
+ * Extra node flags for the stack process from BENCH_STACK_NODE_ARGS, e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the stack under load.
+ */
+function stackNodeArgs(): string[] {
+  return (process.env.BENCH_STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
+}
+
 /** Starts `bin/local.ts` and waits for its "listening" line. */
 export async function startStack(options: {
   port: number;
@@ -59,7 +67,7 @@ export async function startStack(options: {
   const key = 'cvg_bench_admin_key_0123456789abcdef';
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'bin', 'local.ts')],
+    [...stackNodeArgs(), '--import', 'tsx', join(ROOT, 'bin', 'local.ts')],
     {
       cwd: ROOT,
       env: {

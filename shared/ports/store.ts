@@ -15,6 +15,8 @@ export interface Page<T> {
 /** Filters of `events.query`; all optional, combined with AND. */
 export interface EventFilter {
   type?: EventType;
+  /** Any of these types (an empty list matches nothing). */
+  types?: readonly EventType[];
   intentId?: string;
   agentId?: string;
   tenantId?: string;

@@ -192,6 +192,63 @@ export function describeStoreContract(
         expect(await query({ type: 'risk.evaluated' })).toEqual([]);
       });
 
+      it('filters by any of several types, alone and with an intent, paging by limit', async () => {
+        const types = ['intent.validated', 'intent.blocked'] as const;
+        const events = [
+          anEvent({
+            type: 'intent.created',
+            intentId: 'i-1',
+            timestamp: at(1),
+          }),
+          anEvent({
+            type: 'intent.blocked',
+            intentId: 'i-1',
+            timestamp: at(2),
+          }),
+          anEvent({
+            type: 'intent.validated',
+            intentId: 'i-2',
+            timestamp: at(3),
+          }),
+          anEvent({
+            type: 'intent.validated',
+            intentId: 'i-1',
+            timestamp: at(4),
+          }),
+          anEvent({
+            type: 'risk.evaluated',
+            intentId: 'i-1',
+            timestamp: at(5),
+          }),
+          anEvent({
+            type: 'risk.evaluated',
+            intentId: 'i-1',
+            timestamp: at(6),
+          }),
+        ];
+        await appendAll(events);
+        const [, blocked, other, validated] = ids(events);
+
+        expect(ids((await store.events.query({ types })).items)).toEqual([
+          validated,
+          other,
+          blocked,
+        ]);
+        const first = await store.events.query(
+          { intentId: 'i-1', types },
+          { limit: 1 },
+        );
+        expect(ids(first.items)).toEqual([validated]);
+        const rest = await store.events.query(
+          { intentId: 'i-1', types },
+          { limit: 1, cursor: first.cursor ?? 'missing' },
+        );
+        expect(ids(rest.items)).toEqual([blocked]);
+        expect(
+          (await store.events.query({ intentId: 'i-1', types: [] })).items,
+        ).toEqual([]);
+      });
+
       it('filters by since (inclusive) and until (exclusive)', async () => {
         const events = [0, 1, 2, 3].map((n) =>
           anEvent({ timestamp: at(n * MINUTE) }),
@@ -330,6 +387,23 @@ export function describeStoreContract(
 
         expect(ids(first.items)).toEqual([events[3]?.id, events[2]?.id]);
         expect(ids(second.items)).toEqual([events[1]?.id, events[0]?.id]);
+      });
+
+      it('pages past events written after the first page, however they are stored', async () => {
+        const old = Array.from({ length: 8 }, (_, n) =>
+          anEvent({ timestamp: at(n * SECOND) }),
+        );
+        await appendAll(old);
+        const first = await store.events.query({}, { limit: 1 });
+        await appendAll(
+          Array.from({ length: 20 }, (_, n) =>
+            anEvent({ timestamp: at((100 + n) * SECOND) }),
+          ),
+        );
+        const rest = await store.events.query({}, pageOf(50, first.cursor));
+
+        expect(ids(first.items)).toEqual([old[7]?.id]);
+        expect(ids(rest.items)).toEqual(ids(old.slice(0, 7)).reverse());
       });
 
       it('rejects an invalid cursor with ValidationError', async () => {

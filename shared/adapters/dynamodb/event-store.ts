@@ -35,16 +35,23 @@ interface QueryPlan {
   filter: FilterSpec | undefined;
 }
 
-function planQuery(filter: CountFilter): QueryPlan {
+/** `#ty IN (:ty0, ...)` for a `types` filter, numbered after `terms`. */
+function typesTerm(
+  types: readonly string[],
+  names: Record<string, string>,
+  values: Record<string, unknown>,
+): string {
+  names['#ty'] = 'type';
+  const placeholders = types.map((type, n) => {
+    values[`:ty${n}`] = type;
+    return `:ty${n}`;
+  });
+  return `#ty IN (${placeholders.join(', ')})`;
+}
+
+function planQuery(filter: EventFilter): QueryPlan {
   const present = EQUALITY.filter(({ field }) => filter[field] !== undefined);
   const [chosen, ...rest] = present;
-  if (chosen === undefined) {
-    return {
-      index: INDEXES.time,
-      partitions: eventTimePartitions(),
-      filter: undefined,
-    };
-  }
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const terms = rest.map(({ field }, n) => {
@@ -52,9 +59,15 @@ function planQuery(filter: CountFilter): QueryPlan {
     values[`:f${n}`] = filter[field];
     return `#f${n} = :f${n}`;
   });
+  if (filter.types !== undefined && filter.types.length > 0) {
+    terms.push(typesTerm(filter.types, names, values));
+  }
   return {
-    index: chosen.index,
-    partitions: [`${chosen.prefix}${filter[chosen.field]}`],
+    index: chosen === undefined ? INDEXES.time : chosen.index,
+    partitions:
+      chosen === undefined
+        ? eventTimePartitions()
+        : [`${chosen.prefix}${filter[chosen.field]}`],
     filter:
       terms.length === 0
         ? undefined
@@ -115,7 +128,7 @@ export class DynamoEventStore implements EventStore {
   ): Promise<Page<ConvergeEvent>> {
     const limit = pageLimit(page.limit, DEFAULT_LIMIT);
     const range = timeRange(filter);
-    if (range === 'empty') return { items: [] };
+    if (range === 'empty' || filter.types?.length === 0) return { items: [] };
     const plan = planQuery(filter);
     const result = await runMergedQuery(this.db, {
       ...plan,

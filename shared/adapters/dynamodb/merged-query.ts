@@ -131,6 +131,20 @@ const keyOf = (query: MergedQuery, item: Item): Record<string, string> =>
   );
 
 /**
+ * The page's last item as a resume position in partition `pk`: a partition
+ * nothing was taken from resumes past the page, not at its start, so an
+ * item written there after the page was read (newer, in a descending read)
+ * does not show up on the next page.
+ */
+function boundaryIn(
+  query: MergedQuery,
+  pk: string,
+  boundary: Item,
+): Record<string, string> {
+  return { ...keyOf(query, boundary), [query.index.pk]: pk };
+}
+
+/**
  * Runs `query` over its partitions and merges them in sort-key order, reading
  * one item past the page to know whether a next page exists. The cursor keeps
  * one resume position per partition, so pages never repeat or skip an item.
@@ -153,10 +167,14 @@ export async function runMergedQuery(
   for (const { item, state } of page) state.lastTaken = keyOf(query, item);
   const peek = taken[query.limit];
   if (peek === undefined) return { items: page.map((entry) => entry.item) };
+  const boundary = page[page.length - 1]?.item;
   const positions = states.map((state): PartitionPosition => {
     const remaining = state.buffer.length > 0 || peek.state === state;
     if (state.exhausted && !remaining) return 'done';
-    return state.lastTaken ?? state.position;
+    if (state.lastTaken !== undefined) return state.lastTaken;
+    return state.position === 'start' && boundary !== undefined
+      ? boundaryIn(query, state.pk, boundary)
+      : state.position;
   });
   return {
     items: page.map((entry) => entry.item),

@@ -69,6 +69,8 @@ function c(snake: string, help: string): FamilySpec {
 interface Series {
   labels: string;
   value: number;
+  /** Gauges: when last set (ms since the epoch), so the newest source wins. */
+  at: number;
   /** Histograms: observations per bucket (not cumulative), sum, count. */
   buckets: number[];
   sum: number;
@@ -78,6 +80,31 @@ interface Series {
 interface Family {
   kind: Kind;
   series: Map<string, Series>;
+}
+
+/**
+ * A registry's samples as plain data (what `snapshot()` returns and
+ * `absorb()` takes), to carry between processes.
+ */
+export type RegistrySnapshot = Array<{
+  name: MetricName;
+  kind: Kind;
+  series: Series[];
+}>;
+
+/** Adds `series` into `into`: sums counts, the newest gauge wins. */
+function addSeries(into: Series, series: Series): void {
+  if (series.at > into.at) {
+    into.value = series.value;
+    into.at = series.at;
+  } else if (series.at === 0 && into.at === 0) {
+    into.value += series.value;
+  }
+  series.buckets.forEach((n, i) => {
+    into.buckets[i] = (into.buckets[i] ?? 0) + (n ?? 0);
+  });
+  into.sum += series.sum;
+  into.count += series.count;
 }
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -131,6 +158,7 @@ function formatValue(value: number): string {
 export class PrometheusRegistry implements MetricsSink {
   readonly #buckets: readonly number[];
   readonly #families = new Map<MetricName, Family>();
+  readonly #absorbed = new Map<string, RegistrySnapshot>();
 
   /** `buckets`: histogram upper bounds in seconds, ascending. */
   constructor(options: { buckets?: readonly number[] } = {}) {
@@ -147,7 +175,9 @@ export class PrometheusRegistry implements MetricsSink {
   /** @inheritdoc */
   gauge(name: GaugeName, value: number, dims?: MetricDims): void {
     if (!Number.isFinite(value)) return;
-    this.#series(name, 'gauge', dims).value = value;
+    const series = this.#series(name, 'gauge', dims);
+    series.value = value;
+    series.at = Date.now();
   }
 
   /** @inheritdoc Observed in seconds. */
@@ -161,11 +191,60 @@ export class PrometheusRegistry implements MetricsSink {
     series.count += 1;
   }
 
+  /** This process's own samples (absorbed ones excluded), as plain data. */
+  snapshot(): RegistrySnapshot {
+    return [...this.#families].map(([name, family]) => ({
+      name,
+      kind: family.kind,
+      series: [...family.series.values()].map((series) => ({
+        ...series,
+        buckets: [...series.buckets],
+      })),
+    }));
+  }
+
+  /**
+   * Takes another process's `snapshot()` (replacing what `source` sent
+   * before) into what `render()` shows: counters and histograms add up
+   * across sources, a gauge shows its most recently set value. A source
+   * that goes away keeps its last snapshot, so totals never go down.
+   */
+  absorb(source: string, snapshot: RegistrySnapshot): void {
+    this.#absorbed.set(source, snapshot);
+  }
+
+  #merged(): Map<MetricName, Family> {
+    const merged = new Map<MetricName, Family>();
+    const add = (name: MetricName, kind: Kind, series: Series) => {
+      let family = merged.get(name);
+      if (!family) {
+        family = { kind, series: new Map() };
+        merged.set(name, family);
+      }
+      const into = family.series.get(series.labels);
+      if (into) addSeries(into, series);
+      else
+        family.series.set(series.labels, {
+          ...series,
+          buckets: [...series.buckets],
+        });
+    };
+    for (const part of [this.snapshot(), ...this.#absorbed.values()]) {
+      for (const family of part) {
+        for (const series of family.series)
+          add(family.name, family.kind, series);
+      }
+    }
+    return merged;
+  }
+
   /** The exposition text ('' when nothing was recorded). */
   render(): string {
     const lines: string[] = [];
+    const families =
+      this.#absorbed.size === 0 ? this.#families : this.#merged();
     for (const name of Object.keys(FAMILIES) as MetricName[]) {
-      const family = this.#families.get(name);
+      const family = families.get(name);
       if (!family) continue;
       const spec = FAMILIES[name];
       lines.push(`# HELP ${spec.name} ${spec.help}`);
@@ -209,7 +288,7 @@ export class PrometheusRegistry implements MetricsSink {
     const labels = labelText(dims);
     let series = family.series.get(labels);
     if (!series) {
-      series = { labels, value: 0, buckets: [], sum: 0, count: 0 };
+      series = { labels, value: 0, at: 0, buckets: [], sum: 0, count: 0 };
       family.series.set(labels, series);
     }
     return series;

@@ -148,6 +148,14 @@ function equalityWhere(filter: CountFilter): Where {
 
 function rangeWhere(filter: EventFilter): Where {
   const where = equalityWhere(filter);
+  if (filter.types !== undefined) {
+    where.clauses.push(
+      filter.types.length === 0
+        ? '0'
+        : `event_type IN (${filter.types.map(() => '?').join(', ')})`,
+    );
+    where.params.push(...filter.types);
+  }
   if (filter.since !== undefined) {
     where.clauses.push('ts_ms >= ?');
     where.params.push(isoToMs(filter.since, 'since'));

@@ -94,4 +94,41 @@ describe('PrometheusRegistry', () => {
       ].join('\n'),
     );
   });
+
+  it('adds up the counters and histograms of absorbed processes; the newest gauge wins', async () => {
+    // Prepare: this process answered one request; a worker merged 2, a
+    // second worker (restarted) 3 and set the queue depth last.
+    const http = new PrometheusRegistry({ buckets: [0.1, 1] });
+    const worker = new PrometheusRegistry({ buckets: [0.1, 1] });
+    const restarted = new PrometheusRegistry({ buckets: [0.1, 1] });
+    http.count('HttpRequest', 1, { route: 'GET /v1/health', status: '200' });
+    http.timing('HttpLatency', 50, { route: 'GET /v1/health' });
+    worker.count('IntentsMerged', 2);
+    worker.gauge('QueueDepth', 9);
+    worker.timing('HttpLatency', 500, { route: 'GET /v1/health' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    restarted.count('IntentsMerged', 3);
+    restarted.gauge('QueueDepth', 4);
+    // Act: the first worker's last snapshot stays after it is gone
+    http.absorb('worker-1', worker.snapshot());
+    http.absorb('worker-2', worker.snapshot());
+    http.absorb('worker-2', restarted.snapshot());
+    // Assess
+    const text = http.render();
+    expect(text).toContain('converge_intents_merged_total 5\n');
+    expect(text).toContain('converge_queue_depth 4\n');
+    expect(text).toContain(
+      'converge_http_requests_total{route="GET /v1/health",status="200"} 1\n',
+    );
+    expect(text).toContain(
+      'converge_http_request_duration_seconds_bucket{route="GET /v1/health",le="0.1"} 1\n',
+    );
+    expect(text).toContain(
+      'converge_http_request_duration_seconds_count{route="GET /v1/health"} 2\n',
+    );
+    expect(http.snapshot().map((family) => family.name)).toEqual([
+      'HttpRequest',
+      'HttpLatency',
+    ]);
+  });
 });
