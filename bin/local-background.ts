@@ -82,15 +82,20 @@ function tell(child: ChildProcess, command: WorkerCommand): void {
  * in hand, so it paces itself and its writes do not keep invalidating the
  * HTTP process's page cache during a flood. A worker process that dies is
  * started again (its in-flight bus messages come back after their
- * visibility timeout); it stops when asked, on SIGINT or SIGTERM, or when
+ * visibility timeout). Its messages (metrics reports) go to `onMessage`. It
+ * stops when asked, on SIGINT or SIGTERM, or when
  * this process goes away.
  * @example
  * const background = startWorkerProcess(() => server.busy());
  * await background.stop(); // resolves once the worker has exited
  */
-export function startWorkerProcess(busy: () => boolean): Background {
+export function startWorkerProcess(
+  busy: () => boolean,
+  onMessage: (message: unknown) => void = () => {},
+): Background {
   let stopping = false;
   let child = forkWorker();
+  child.on('message', onMessage);
   let told = false;
   const pressure = setInterval(() => {
     const now = busy();
@@ -111,6 +116,7 @@ export function startWorkerProcess(busy: () => boolean): Background {
       setTimeout(() => {
         if (stopping) return;
         child = forkWorker();
+        child.on('message', onMessage);
         told = false;
         watch(child, Date.now());
       }, delay);

@@ -2,7 +2,7 @@
  * The local stack's worker process, forked by bin/local.ts: the queue
  * worker, the bus worker and the scheduler on their own connection to the
  * SQLite file, draining the durable bus the HTTP process sends to. Paced
- * while the HTTP process says it is busy; stops on the `stop` command, on
+ * while the HTTP process says it is busy; reports its metrics every second; stops on the `stop` command, on
  * SIGINT or SIGTERM, and when the HTTP process goes away (its IPC channel
  * closes).
  */
@@ -11,6 +11,7 @@ import { parseEnv } from '../shared/config/env.js';
 import { createDeps } from '../shared/runtime/create-deps.js';
 import { setDeps } from '../shared/runtime/deps.js';
 import { startBackground, type WorkerCommand } from './local-background.js';
+import { reportMetrics } from './local-metrics.js';
 
 async function main(): Promise<void> {
   const env = parseEnv();
@@ -22,12 +23,14 @@ async function main(): Promise<void> {
     `local-worker-${process.pid}`,
     () => httpBusy,
   );
+  const stopReporting = reportMetrics(deps.metrics, `worker-${process.pid}`);
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
     void background
       .stop()
+      .then(stopReporting)
       .then(() => deps.store.close())
       .finally(() => process.exit(0));
   };

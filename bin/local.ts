@@ -6,39 +6,45 @@
  *
  * On a SQLite file the bus is durable in that file (a webhook is on disk
  * before its 202) and the background work runs in a worker process
- * (bin/local-background.ts): this process answers HTTP, as API Gateway and
- * the Lambda handlers do. Otherwise (DynamoDB, an in-memory store, SQS) the
+ * (bin/local-background.ts) whose metrics this process shows: this process
+ * answers HTTP, as API Gateway and the Lambda handlers do, or, with
+ * CONVERGE_HTTP_PROCESSES > 1, several HTTP processes share the port
+ * (bin/local-cluster.ts). Otherwise (DynamoDB, an in-memory store, SQS) the
  * work runs here, the bus worker paced while requests are in hand.
  */
 import './local-env.js';
-import { fileURLToPath } from 'node:url';
-import { authorizeRequest } from '../functions/authorizer.js';
+import cluster from 'node:cluster';
 import { SqliteBus } from '../shared/adapters/sqlite/sqlite-bus.js';
 import { parseEnv } from '../shared/config/env.js';
-import { startLocalServer } from '../shared/http/local-server.js';
 import { ensureAdminKey } from '../shared/runtime/bootstrap-key.js';
 import { createDeps } from '../shared/runtime/create-deps.js';
 import { setDeps } from '../shared/runtime/deps.js';
-import { LOCAL_FUNCTIONS } from '../shared/runtime/local-functions.js';
 import { startBackground, startWorkerProcess } from './local-background.js';
+import { runHttpProcess, runPrimary } from './local-cluster.js';
+import { serveHttp } from './local-http.js';
+import { absorbMetrics, isMetricsReport } from './local-metrics.js';
 
 async function main(): Promise<void> {
   const env = parseEnv();
+  if (cluster.isWorker) return runHttpProcess(env);
   const deps = await createDeps(env, {}, { localStack: 'http' });
+  const onFile = deps.bus instanceof SqliteBus;
+  if (env.CONVERGE_HTTP_PROCESSES > 1) {
+    // Processes share the SQLite file and its durable bus, nothing else.
+    if (onFile) return runPrimary(env, deps);
+    console.error('CONVERGE_HTTP_PROCESSES > 1 needs a SQLite file; using 1');
+  }
   setDeps(deps);
   const key = await ensureAdminKey(deps);
-  const server = await startLocalServer({
-    port: env.PORT,
-    host: '127.0.0.1',
-    routes: LOCAL_FUNCTIONS,
-    authorize: (headers, site) => authorizeRequest(deps, headers, site),
-    staticDir: fileURLToPath(new URL('../web/', import.meta.url)),
-  });
+  const server = await serveHttp(deps, env.PORT);
   const busy = () => server.busy();
-  const background =
-    deps.bus instanceof SqliteBus
-      ? startWorkerProcess(busy)
-      : startBackground(deps, `local-${process.pid}`, busy);
+  const background = onFile
+    ? startWorkerProcess(busy, (message) => {
+        if (isMetricsReport(message)) {
+          absorbMetrics(deps.metrics, [message.metrics]);
+        }
+      })
+    : startBackground(deps, `local-${process.pid}`, busy);
   console.log(`Converge local stack listening on ${server.url}`);
   console.log(
     `  store: ${env.CONVERGE_DB_PATH}  repo: ${env.CONVERGE_REPO_DIR}`,

@@ -249,11 +249,15 @@ export async function pacedLoad(options: PacedOptions): Promise<PacedResult> {
   );
   await new Promise<void>((resolve) => {
     allDone = resolve;
+    // Round-robin over the idle connections, so every connection carries
+    // its share and none idles into the server's keep-alive timeout.
+    let turn = 0;
     const tick = () => {
       const more = due.release();
-      for (const connection of connections) {
-        if (due.queue.length === 0) break;
-        if (connection.idle) connection.pump();
+      for (let k = 0; k < connections.length && due.queue.length > 0; k++) {
+        const connection = connections[turn];
+        turn = (turn + 1) % connections.length;
+        if (connection?.idle) connection.pump();
       }
       if (more) setTimeout(tick, 1);
     };

@@ -32,6 +32,11 @@ export const EnvSchema = z.object({
   CONVERGE_SKIP_CHECKS: bool.default(false),
   CONVERGE_RATE_LIMIT_RPM: z.coerce.number().int().min(1).default(120),
   CONVERGE_WORKER_INTERVAL_MS: z.coerce.number().int().min(50).default(2000),
+  /**
+   * HTTP processes of the local stack on a SQLite file (node:cluster, one
+   * port); 1 serves HTTP from the main process.
+   */
+  CONVERGE_HTTP_PROCESSES: z.coerce.number().int().min(1).max(16).default(1),
   /** Events older than this many days are pruned by the retention task. */
   CONVERGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   CONVERGE_GITHUB_WEBHOOK_SECRET_FILE: z.string().min(1).optional(),

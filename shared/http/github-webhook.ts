@@ -14,6 +14,7 @@ import {
   acceptDelivery,
   type DeliveryReceipt,
 } from '../domain/github/accept-delivery.js';
+import { RawJson } from '../ports/bus.js';
 import type { Deps } from '../runtime/deps.js';
 import { INLINE_PAYLOAD_BYTES, storedPayloadOf } from './github-claim-check.js';
 import { requireBus } from './require-bus.js';
@@ -131,7 +132,8 @@ export async function acceptGithubWebhook(
         envelope.installation?.account?.login ??
         null,
       installationId: envelope.installation?.id ?? null,
-      payload,
+      // The body parsed to this object: sent as the text GitHub signed.
+      payload: new RawJson(input.rawBody),
       payloadBytes,
       claimCheck,
     },

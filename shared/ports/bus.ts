@@ -38,8 +38,29 @@ export interface GithubEventMessage {
   deliveryId: string;
   /** The `x-github-event` header, e.g. `pull_request`. */
   name: string;
+  /** The payload; a {@link RawJson} is sent as the text it holds. */
   payload?: unknown;
   payloadKey?: string;
+}
+
+/**
+ * JSON text already known to be valid (a webhook body that parsed), put in
+ * a message body as it is instead of being parsed and serialized again.
+ * A consumer reads the message back as if the parsed value had been sent.
+ * @example
+ * { kind: 'github-event', deliveryId, name, payload: new RawJson(rawBody) }
+ */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+/** The message as JSON text, a {@link RawJson} payload spliced in as is. */
+function serialize(message: BusMessage): string {
+  if (message.kind !== 'github-event' || !(message.payload instanceof RawJson))
+    return JSON.stringify(message);
+  const { payload, ...rest } = message;
+  const head = JSON.stringify(rest);
+  return `${head.slice(0, -1)},"payload":${payload.text}}`;
 }
 
 /** Every message the bus carries, discriminated by `kind`. */
@@ -208,7 +229,7 @@ export function encodeBusMessage(
   if (!SQS_ID.test(opts.dedupId)) {
     issues.push({ path: 'dedupId', message: 'must be 1-128 printable ASCII' });
   }
-  const body = JSON.stringify(message);
+  const body = serialize(message);
   if (SQS_REFUSED_CHARS.test(body)) {
     issues.push({ path: 'message', message: 'contains U+FFFE or U+FFFF' });
   }

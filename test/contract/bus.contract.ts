@@ -8,7 +8,7 @@ import type {
   BusMessage,
   ReceivedMessage,
 } from '../../shared/ports/bus.js';
-import { branchGroupId, groupIdOf } from '../../shared/ports/bus.js';
+import { branchGroupId, groupIdOf, RawJson } from '../../shared/ports/bus.js';
 
 /** What one contract test gets: a fresh, empty queue. */
 export interface BusFixture {
@@ -249,6 +249,30 @@ export function describeBusContract(
         expect.arrayContaining(messages),
       );
       expect(received).toHaveLength(messages.length);
+    });
+
+    it('sends a RawJson payload as its text, received as the parsed value', async () => {
+      // Prepare: the text of a signed body, spacing and key order as sent
+      const text =
+        ' {"action":"opened",\n "number":7, "title":"a \\"b\\" \\u00e9"} ';
+      // Act
+      await ctx.bus.send(
+        {
+          kind: 'github-event',
+          deliveryId: 'dl-raw',
+          name: 'pull_request',
+          payload: new RawJson(text),
+        },
+        { groupId: 'o/r', dedupId: 'raw-1' },
+      );
+      const [received] = await drain(ctx.consumer, 1);
+      // Assess
+      expect(parseBusMessage(received?.body ?? '')).toEqual({
+        kind: 'github-event',
+        deliveryId: 'dl-raw',
+        name: 'pull_request',
+        payload: JSON.parse(text),
+      });
     });
 
     it('carries an invalid body that the zod schema then rejects', async () => {

@@ -14,7 +14,10 @@ export interface DeliveryInput {
   repo: string | null;
   tenantId: string | null;
   installationId: number | null;
-  /** The parsed payload, sent inline when `claimCheck` is null. */
+  /**
+   * The payload (parsed, or its JSON text as a `RawJson`), sent inline when
+   * `claimCheck` is null.
+   */
   payload: unknown;
   payloadBytes: number;
   /**
