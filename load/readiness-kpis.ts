@@ -84,11 +84,13 @@ function load(
 ) {
   const rps = med(data, `${path}requestsPerSecond`, 'req/s');
   const p99 = med(data, `${path}p99Ms`, 'ms');
+  const closed = med(data, `${path}closedLoopP99Ms`, 'ms');
+  const offered = num(data, `${path}pacedRateRps`);
   const errors =
     num(data, `${path}non2xxOrErrors`) || num(data, `${path}errors`) || 0;
   return {
-    value: `${rps.text}, p99 ${p99.text}, ${errors} errors`,
-    spread: `${rps.spread}; p99 ${p99.spread}; ${rps.runs} runs`,
+    value: `capacity ${rps.text} (closed loop); p99 ${p99.text} at ${r(offered, 0)} req/s offered (open loop); ${errors} errors`,
+    spread: `${rps.spread}; p99 ${p99.spread}; closed-loop p99 ${closed.text} (${closed.spread}); ${rps.runs} runs each`,
     pass: rps.median >= target.rps && p99.median <= target.p99 && errors === 0,
     rps: rps.median,
     p99: p99.median,

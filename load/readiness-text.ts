@@ -26,34 +26,22 @@ build (${String(at(s, 'graph.edges'))} edges for 200 files).`;
 /** Cause and fix per KPI id (text, or text from the result), printed when that KPI fails. */
 export const WHY_MISSED: Record<string, string | ((data: Json) => string)> = {
   'risk-200': riskWhy,
-  'http-read': `**Arithmetic first.** With 50 closed-loop connections the mean latency is
-50 / throughput (Little's law), so p99 <= 20 ms needs well over 2,500 req/s on one
-Node event loop with a tight spread. **Done:** the read costs ~0.37 ms of server CPU
-(\`httpCpuMsPerRequest\` in the result file; 0.6–0.8 ms before): an in-process
-rate-limit counter in front of the store (\`shared/domain/auth/buffered-rate-limits.ts\`,
-one store write per key and minute), a 2 s API-key cache keyed by hash
-(\`cached-keys.ts\`; expiry still checked to the millisecond, revocation in the same
-process immediate), \`explainIntent\` reading the newest event alone first, route
-resolution splitting the path once, \`Content-Length\` framing, no X-Ray async hook
-locally, and all background work (queue worker, bus worker, scheduler) in a worker
-process so it never competes with HTTP on the event loop. Throughput passes; the p99
-half passes only on a quiet box (19 ms in the quietest run) because on a shared
-2-core machine the load generator, the stack and other jobs fight for the cores.
-**Next:** two HTTP processes on the SQLite WAL file (\`node:cluster\`), and the
-correlation-id lookup and URL parsing once per request in the middy stack.`,
-  'webhook-ingest': `**Arithmetic first.** At 200 closed-loop connections, p99 <= 50 ms needs more
-than 4,000 req/s sustained (Little's law). A trivial \`node:http\` server that spends
-0.9 ms per request with no I/O shows the same pattern on this box (955 req/s, p99 1 s,
-timeouts): the p99 half of this target is out of reach for one Node process here
-whatever the webhook code does. **Done:** the durable bus in the SQLite file (a
-202 is on disk) drained by a separate worker process that the HTTP process paces
-while it is busy; SQLite writes that find the file locked yield to the event loop
-instead of stalling it, and only the worker checkpoints the WAL; the envelope is
-validated without walking the whole payload and \`payload_bytes\` is the raw body's
-length. Throughput passes (>= 800 req/s; ~0.7–0.96 ms of HTTP CPU per delivery).
-**Next:** put the raw body on the bus instead of re-serializing it (a raw-JSON marker in
-\`shared/ports/bus.ts\`), more than one HTTP process, or state this target at a fixed
-offered rate rather than 200 closed-loop connections.`,
+  'http-read': `Capacity (closed loop) or the p99 at 2,000 req/s offered missed. The stack
+serves this route from two HTTP processes (\`CONVERGE_HTTP_PROCESSES=2\`, node:cluster) at
+~0.45 ms of CPU per read across its processes (\`httpCpuMsPerRequest\`); on two shared
+cores the load generator and other jobs take the rest. A miss with a load average above
+2 in the result file is the machine first: rerun \`npx tsx load/http-bench.ts\` on a
+quiet host. Then profile the HTTP processes under load
+(\`BENCH_STACK_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"\`): the last profile put the
+store reads, the response write and the middy/Powertools chain at about a third each.`,
+  'webhook-ingest': `Capacity, the p99 at 800 req/s offered, or errors missed. A delivery costs
+~1 ms of CPU across the stack's processes (\`httpCpuMsPerRequest\`: HMAC, JSON parse,
+three SQLite writes of which the bus message carries the 21 KB body, and the worker
+process draining it), so 800 req/s keeps both cores about half busy. Errors here have
+been client timeouts of the closed loop (200 connections at saturation queue up for
+seconds) and keep-alive races; look at \`runs[].statusCodes\` and \`runs[].paced\`. Profile
+as for the HTTP read (\`BENCH_STACK_NODE_ARGS\`); the three SQLite writes in one
+transaction are the next saving.`,
   'queue-drain': (
     d,
   ) => `${r(num(d, 'perIntentMs'))} ms per intent, ${r(num(d, 'scmShare') * 100, 0)} % of it in git.
@@ -84,11 +72,26 @@ the \`exhausted\` and \`random share\` status counts: a 502 means an error escap
 handler or the authorizer unmapped.`,
 };
 
+/** How the two HTTP KPIs (a rate and a p99 together) are measured. */
+export const HTTP_METHOD_TEXT = `The HTTP read and webhook ingest targets pair a rate with a p99 at a connection
+count. They are measured as two things on the same stack: **capacity**, autocannon's
+closed loop (every connection sends its next request when the last is answered) for
+the rate; and **latency at the target rate**, that rate offered open-loop over the same
+connections (\`load/paced-load.ts\`: requests leave on a fixed schedule and each latency is
+timed from its scheduled send, so a stall shows in the tail instead of slowing the
+load, the coordinated-omission correction of wrk2 and HdrHistogram) for the p99. The
+closed loop's own p99 is in the spread column but is not the target: at saturation its
+mean latency is connections / throughput (Little's law), a property of the load
+generator's setting rather than of the service, and autocannon's \`overallRate\` only
+caps requests per connection per second, so it still sends them in saturating bursts.
+Both HTTP benches run the local stack with two HTTP processes
+(\`CONVERGE_HTTP_PROCESSES=2\`; \`BENCH_HTTP_PROCESSES\` changes it).`;
+
 /** Residual risks that hold whatever the numbers say. */
 export const RESIDUAL_RISKS = [
   '**Merge-train crash window.** A train moves the branch with one compare-and-swap and then records MERGED for its intents (all rows first, to keep the window short). A crash between the two leaves up to 100 intents QUEUED whose changes are already on the target; the next pass merges them again as empty merge commits. Fix: an "already contained in the target" check at revalidation. Trains run on the local git adapter only; the GitHub path merges one by one.',
   '**Queue lock lease.** `processQueue` renews the branch lock during a pass (a third of `CONVERGE_QUEUE_LOCK_TTL` at a time) and stops taking intents once another worker took an expired lease. A single step longer than the TTL (a merge or checks run stalled past it) can still let a second worker in for that step; the compare-and-swap merge keeps the target branch safe, but the validation and events of that step can be duplicated. Keep the TTL above the longest single step; alarm on pass duration.',
-  '**Two processes on one SQLite file locally.** The worker process takes background work off the HTTP event loop, but both write to one file: a busy writer on one side makes the other retry (it yields instead of stalling). Single-node deployments beyond this load need the DynamoDB store.',
+  '**Several processes on one SQLite file locally.** The worker process (and, with `CONVERGE_HTTP_PROCESSES` > 1, several HTTP processes) take work off one event loop, but all write to one file: a busy writer makes the others retry (they yield instead of stalling). Each HTTP process keeps its own rate-limit window counter (up to N x the limit between them) and its own 2 s API-key cache (a revocation reaches the other processes within 2 s). Single-node deployments beyond this load need the DynamoDB store.',
   '**Local bus durability is the SQLite file.** A delivery answered 202 is in the durable bus table before the answer (kill -9 safe, chaos-kill); a lost disk loses it, as it loses the store. In AWS SQS holds it. With an in-memory store (tests) the bus is in memory too.',
   '**Authorizer failures in AWS (fixed, keep watching).** A REQUEST authorizer that throws (API-key lookup throttled past its retries) makes API Gateway answer AUTHORIZER_FAILURE; `lib/constructs/api.ts` maps it to 503 with `Retry-After: 1` in our error shape (infra test), and the 300 s authorizer cache keeps most requests off that lookup. What remains is the client side: callers must retry a 503.',
   '**GitHub does not redeliver failed webhooks by itself.** A 503 keeps nothing claimed, but someone must redeliver: add a scheduled reconciler that lists failed deliveries of the App hook and redelivers them.',

@@ -16,7 +16,12 @@ import {
   type Kpi,
   type Measured,
 } from './readiness-kpis.js';
-import { HA_TEXT, RESIDUAL_RISKS, WHY_MISSED } from './readiness-text.js';
+import {
+  HA_TEXT,
+  HTTP_METHOD_TEXT,
+  RESIDUAL_RISKS,
+  WHY_MISSED,
+} from './readiness-text.js';
 
 const OUT = join(ROOT, 'docs', 'readiness.md');
 const KPIS: Kpi[] = [...BENCH_KPIS, ...CHAOS_KPIS];
@@ -102,9 +107,20 @@ function detailLines(results: Map<string, Json>): string[] {
   const ingest = at(results.get('webhook-burst'), 'ingest.runs');
   if (Array.isArray(ingest)) {
     const runs = ingest.map(
-      (r) => `${at(r, 'rps')} req/s p99 ${at(r, 'p99')} ms`,
+      (r) =>
+        `${at(r, 'rps')} req/s (closed-loop p99 ${at(r, 'closedLoopP99')} ms), p99 ${at(r, 'p99')} ms at the offered rate (max ${at(r, 'paced.latencyMs.max')} ms)`,
     );
     lines.push(`- webhook ingest runs (fresh stack each): ${runs.join('; ')}.`);
+  }
+  const read = results.get('http-read');
+  if (read) {
+    const paced = asList(read.paced).map(
+      (p) =>
+        `p50 ${at(p, 'latencyMs.p50')} / p99 ${at(p, 'latencyMs.p99')} / max ${at(p, 'latencyMs.max')} ms`,
+    );
+    lines.push(
+      `- HTTP read on ${String(read.httpProcesses ?? 1)} HTTP processes, ${String(read.pacedRateRps)} req/s offered: ${paced.join('; ')}; stack CPU per request ${String(at(read, 'httpCpuMsPerRequest.median'))} ms; writes (POST /v1/intents, closed loop) ${String(at(read, 'writes.requestsPerSecond'))} req/s.`,
+    );
   }
   const fuzz = results.get('fuzz-input');
   if (fuzz) {
@@ -145,7 +161,7 @@ function files(results: Map<string, Json>): string[] {
     });
 }
 
-function render(rows: Row[], results: Map<string, Json>): string {
+function whyLines(rows: Row[], results: Map<string, Json>): string[] {
   const misses = rows.filter((r) => r.m?.pass === false);
   const why = misses.map((row) => {
     const text = WHY_MISSED[row.kpi.id];
@@ -156,6 +172,12 @@ function render(rows: Row[], results: Map<string, Json>): string {
         : (text ?? 'No analysis recorded yet: profile it (`node --cpu-prof`).');
     return `### ${row.kpi.what}\n\n${body}`;
   });
+  return why.length
+    ? why.flatMap((w) => [w, ''])
+    : ['Every measured KPI meets our target.', ''];
+}
+
+function render(rows: Row[], results: Map<string, Json>): string {
   return [
     '# Readiness report',
     '',
@@ -173,15 +195,17 @@ function render(rows: Row[], results: Map<string, Json>): string {
     '',
     '"ours" is our target, "seed" the seed\'s; "—" means the seed has no comparable target. Spread is min–max over runs, or p50/max of the samples of one run.',
     '',
+    '## How the HTTP targets are read',
+    '',
+    HTTP_METHOD_TEXT,
+    '',
     '## Scenario details',
     '',
     ...detailLines(results),
     '',
     '## Why the misses',
     '',
-    ...(why.length
-      ? why.flatMap((w) => [w, ''])
-      : ['Every measured KPI meets our target.', '']),
+    ...whyLines(rows, results),
     '## Residual risks',
     '',
     ...RESIDUAL_RISKS.map((r) => `- ${r}`),

@@ -7,9 +7,14 @@
  *    (read-only, after the stack stopped), exactly one `webhook.received`
  *    event, one claim and one intent per delivery. BURST_RUNS runs (default
  *    3), a fresh stack each.
- * 2. ingest: autocannon, 200 connections, a unique delivery id per request
- *    (bodies rotate over 100 pre-signed PRs), a fresh stack per run warmed
- *    up for 3 s first (unmeasured), median of BENCH_RUNS runs. Target >= 800 req/s, p99 <= 50 ms, 0 errors.
+ * 2. ingest, 200 connections, a unique delivery id per request (bodies
+ *    rotate over 100 pre-signed PRs), a fresh stack per run warmed up for
+ *    3 s first (unmeasured), median of BENCH_RUNS runs. Target >= 800 req/s,
+ *    p99 <= 50 ms, 0 errors, read as two measurements (see http-bench.ts):
+ *    capacity, closed-loop autocannon for SECONDS (median req/s >= 800), and
+ *    latency, 800 req/s offered open-loop over the same 200 connections
+ *    (`paced-load.ts`, median p99 <= 50 ms); errors of both count.
+ * Both run on BENCH_HTTP_PROCESSES HTTP processes (default 2).
  * Run: `npx tsx load/webhook-burst.ts`; writes load/results/webhook-burst.json.
  */
 import { randomUUID } from 'node:crypto';
@@ -33,6 +38,7 @@ import {
   waitFor,
   webhookSecretFile,
 } from './chaos-support.js';
+import { pacedLoad } from './paced-load.js';
 
 const DELIVERIES = Number(process.env.BURST_DELIVERIES ?? 500);
 const CONCURRENCY = Number(process.env.BURST_CONCURRENCY ?? 500);
@@ -44,7 +50,11 @@ const CONNECTIONS = 200;
 const PORT = 18184;
 const PATH = '/v1/integrations/github/webhook';
 const REPO = 'Codertocat/Hello-World';
-const STACK_ENV = { CONVERGE_WORKER_INTERVAL_MS: '3600000' };
+const STACK_ENV = {
+  CONVERGE_WORKER_INTERVAL_MS: '3600000',
+  CONVERGE_HTTP_PROCESSES: process.env.BENCH_HTTP_PROCESSES ?? '2',
+};
+const TARGET = { rps: 800, p99Ms: 50 };
 
 interface Outcome {
   status: number;
@@ -206,6 +216,19 @@ function ingestOptions(url: string, bodies: SignedDelivery[], seconds: number) {
   };
 }
 
+function fiveXxOf(
+  closed: Record<string, { count: number }>,
+  paced: Record<string, number>,
+): number {
+  const closedCount = Object.entries(closed)
+    .filter(([code]) => Number(code) >= 500)
+    .reduce((sum, [, s]) => sum + s.count, 0);
+  const pacedCount = Object.entries(paced)
+    .filter(([code]) => Number(code) >= 500)
+    .reduce((sum, [, n]) => sum + n, 0);
+  return closedCount + pacedCount;
+}
+
 async function ingestRun(secret: string, secretFile: string) {
   const env = { ...STACK_ENV, CONVERGE_GITHUB_WEBHOOK_SECRET_FILE: secretFile };
   const stack = await startStack({ port: PORT, env });
@@ -224,19 +247,34 @@ async function ingestRun(secret: string, secretFile: string) {
     const before = stackCpuMs(pid);
     const result = await autocannon(ingestOptions(url, bodies, SECONDS));
     const cpu = cpuPerRequest(before, stackCpuMs(pid), result.requests.total);
+    const paced = await pacedLoad({
+      origin: stack.url,
+      connections: CONNECTIONS,
+      rate: TARGET.rps,
+      seconds: SECONDS,
+      warmupSeconds: 2,
+      build: (i) => {
+        const d = bodies[i % bodies.length] ?? bodies[0];
+        const id = `paced-${process.pid}-${Date.now()}-${i}`;
+        const headers = { ...d?.headers, 'x-github-delivery': id };
+        return { method: 'POST', path: PATH, headers, body: d?.body ?? '' };
+      },
+    });
+    const pacedFailed = paced.sent - (paced.statuses['202'] ?? 0);
     return {
-      // CPU ms per request of the HTTP process and of the worker process.
+      // CPU ms per request of the stack process and of its children (the
+      // HTTP processes of a cluster, the worker process).
       cpuMsPerRequest: cpu,
       rps: result.requests.average,
-      p99: result.latency.p99,
-      p50: result.latency.p50,
+      closedLoopP99: result.latency.p99,
+      p99: paced.latencyMs.p99,
+      p50: paced.latencyMs.p50,
+      paced,
       total: result.requests.total,
       // autocannon's `errors` already counts its `timeouts`.
-      errors: result.non2xx + result.errors,
+      errors: result.non2xx + result.errors + pacedFailed,
       timeouts: result.timeouts,
-      fiveXx: Object.entries(result.statusCodeStats ?? {})
-        .filter(([code]) => Number(code) >= 500)
-        .reduce((sum, [, s]) => sum + s.count, 0),
+      fiveXx: fiveXxOf(result.statusCodeStats ?? {}, paced.statuses),
       statusCodes: result.statusCodeStats ?? {},
     };
   } finally {
@@ -260,15 +298,26 @@ async function ingest(secret: string, secretFile: string) {
     requestsPerSecond: rps,
     p99Ms: p99,
     p50Ms: summarize(runs.map((r) => r.p50)),
+    pacedRateRps: TARGET.rps,
+    closedLoopP99Ms: summarize(runs.map((r) => r.closedLoopP99)),
     httpCpuMsPerRequest: summarize(
-      runs.flatMap((r) => (r.cpuMsPerRequest ? [r.cpuMsPerRequest.http] : [])),
+      runs.flatMap((r) =>
+        r.cpuMsPerRequest
+          ? [
+              Math.round(
+                (r.cpuMsPerRequest.http + r.cpuMsPerRequest.worker) * 1000,
+              ) / 1000,
+            ]
+          : [],
+      ),
     ),
     errors,
     timeouts,
     fiveXx,
     runs,
-    target: { rps: 800, p99Ms: 50, errors: 0 },
-    pass: rps.median >= 800 && p99.median <= 50 && errors === 0,
+    target: { ...TARGET, errors: 0 },
+    pass:
+      rps.median >= TARGET.rps && p99.median <= TARGET.p99Ms && errors === 0,
   };
 }
 
