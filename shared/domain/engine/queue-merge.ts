@@ -42,6 +42,7 @@ export async function recordMerged(
   intent: Intent,
   outcome: ValidationOutcome,
   mergedSha: string,
+  reason = 'Merged',
 ): Promise<QueueDecision> {
   const sim = outcome.simulation;
   const { traceId } = outcome;
@@ -55,10 +56,23 @@ export async function recordMerged(
       tree_sha: sim.treeSha,
       target_sha: sim.targetSha,
       source_sha: sim.sourceSha,
+      ...(reason === 'Merged' ? {} : { reason }),
     },
   });
   deps.metrics?.count('IntentsMerged');
-  return { ...decide(merged, 'merged', 'Merged', traceId), mergedSha };
+  return { ...decide(merged, 'merged', reason, traceId), mergedSha };
+}
+
+/**
+ * True when the tested source commit is already in the target (it is the
+ * merge base): a merge would only add an empty merge commit. This is how a
+ * queue pass finishes the intents of a merge train whose branch move landed
+ * before a crash could mark them MERGED, and an intent whose branch was
+ * merged by other means.
+ */
+export function alreadyInTarget(outcome: ValidationOutcome): boolean {
+  const sim = outcome.simulation;
+  return sim.mergeBaseSha !== null && sim.mergeBaseSha === sim.sourceSha;
 }
 
 /** Merges a QUEUED intent on its own: one CAS on the target. */

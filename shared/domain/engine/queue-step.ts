@@ -5,7 +5,12 @@ import { authorizeAgentMerge } from './agent-gate.js';
 import { bindRepo, type EngineDeps } from './engine-deps.js';
 import { decide, type QueueDecision } from './queue-decision.js';
 import { moveIntent } from './queue-events.js';
-import { mergeQueued, withProvenance } from './queue-merge.js';
+import {
+  alreadyInTarget,
+  mergeQueued,
+  recordMerged,
+  withProvenance,
+} from './queue-merge.js';
 import type { QueueRunOptions } from './queue-types.js';
 import { unchangedSinceBlock } from './queue-waiting.js';
 import { type ValidationOutcome, validateIntent } from './validate-intent.js';
@@ -150,6 +155,14 @@ async function admit(
   });
   if (!options.autoConfirm) {
     return decide(queued, 'queued', 'Revalidated against the target', traceId);
+  }
+  if (alreadyInTarget(outcome)) {
+    const sim = outcome.simulation;
+    const reason = 'Already in the target: its tested commit is on it';
+    return withProvenance(
+      deps,
+      await recordMerged(deps, queued, outcome, sim.targetSha, reason),
+    );
   }
   if (mergeStep) return mergeStep(deps, queued, outcome);
   return withProvenance(deps, await mergeQueued(deps, queued, outcome));

@@ -68,6 +68,26 @@ describe('processQueue on a real git repository', () => {
     expect(h.repo.git('show', 'main:shared.py')).toBe('from a');
   });
 
+  it('marks an intent whose tested commit is already on the target MERGED without a new commit', async () => {
+    // Prepare: the branch reached main by other means (or a train's branch
+    // move landed before a crash could mark the intent MERGED)
+    h.repo.branch('feature/d', { 'd.py': 'x\n' });
+    await h.addIntent({ id: 'D', source: 'feature/d', status: 'VALIDATED' });
+    h.repo.git('merge', '-q', '--no-ff', '-m', 'merged by hand', 'feature/d');
+    const tip = h.repo.sha('main');
+    // Act
+    const result = await processQueue(h.deps, { ...run, autoConfirm: true });
+    // Assess
+    expect(result.decisions).toMatchObject([
+      { intentId: 'D', decision: 'merged', mergedSha: tip },
+    ]);
+    expect(result.decisions[0]?.reason).toBe(
+      'Already in the target: its tested commit is on it',
+    );
+    expect(h.repo.sha('main')).toBe(tip);
+    expect((await h.deps.store.intents.get('D'))?.status).toBe('MERGED');
+  });
+
   it('merges exactly the tested tree and records it', async () => {
     // Prepare
     h.repo.branch('feature/c', { 'c.py': 'x\n' });
