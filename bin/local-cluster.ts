@@ -54,8 +54,27 @@ export async function runHttpProcess(env: Env): Promise<void> {
     if (message === 'stop') void stop();
     else if (isPeersReport(message)) absorbMetrics(deps.metrics, message.peers);
   });
-  process.once('SIGINT', () => void stop());
+  // Ctrl-C reaches every process of the group: the primary stops them in
+  // order ('stop'), so SIGINT alone is left to it. SIGTERM stops this one.
+  process.on('SIGINT', () => {});
   process.once('SIGTERM', () => void stop());
+}
+
+/** How long an HTTP process may take to drain before it is killed. */
+const STOP_TIMEOUT_MS = 10_000;
+
+/** Asks one HTTP process to stop; resolves once it has exited. */
+function stopWorker(worker: Worker): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (worker.isDead()) return resolve();
+    const timer = setTimeout(() => worker.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    worker.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    if (worker.isConnected()) worker.send('stop' satisfies HttpCommand);
+    else worker.kill('SIGTERM');
+  });
 }
 
 /** The HTTP processes: forked, restarted, and their busy flags. */
@@ -100,15 +119,7 @@ function forkHttpProcesses(
       const workers = Object.values(cluster.workers ?? {}).filter(
         (worker): worker is Worker => worker !== undefined,
       );
-      return Promise.all(
-        workers.map(
-          (worker) =>
-            new Promise<void>((resolve) => {
-              worker.once('exit', () => resolve());
-              worker.send('stop' satisfies HttpCommand);
-            }),
-        ),
-      );
+      return Promise.all(workers.map(stopWorker));
     },
   };
 }

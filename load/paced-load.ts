@@ -92,7 +92,7 @@ function responseAt(buffer: Buffer): { status: number; bytes: number } | null {
 
 /** One keep-alive connection running one request at a time. */
 class Connection {
-  private socket: Socket;
+  private socket: Socket | null;
   private buffer: Buffer = Buffer.alloc(0);
   private job: Job | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -114,17 +114,19 @@ class Connection {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => {});
-    socket.on('close', () => this.fail());
+    socket.once('close', () => this.fail(socket));
     return socket;
   }
 
-  /** Takes the next due job, if any. */
+  /** Takes the next due job, if any; a closed connection is opened again. */
   pump(): void {
     const job = this.job === null ? this.next() : undefined;
     if (job === undefined) return;
     this.job = job;
-    this.timer = setTimeout(() => this.socket.destroy(), this.timeoutMs);
-    this.socket.write(job.wire);
+    if (this.socket === null) this.socket = this.open();
+    const socket = this.socket;
+    this.timer = setTimeout(() => socket.destroy(), this.timeoutMs);
+    socket.write(job.wire);
   }
 
   private finish(status: number): void {
@@ -144,15 +146,18 @@ class Connection {
     this.finish(response.status);
   }
 
-  private fail(): void {
+  /** The connection closed: its request in flight (if any) failed. */
+  private fail(socket: Socket): void {
+    if (this.socket !== socket) return;
+    this.socket = null;
     this.buffer = Buffer.alloc(0);
-    this.socket = this.open();
     if (this.job !== null) this.finish(0);
   }
 
   close(): void {
-    this.socket.removeAllListeners('close');
-    this.socket.destroy();
+    const socket = this.socket;
+    this.socket = null;
+    socket?.destroy();
   }
 }
 

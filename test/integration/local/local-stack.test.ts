@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +12,32 @@ interface Stack {
   child: ChildProcess;
   url: string;
   output: () => string;
+}
+
+/** Pids of the live processes whose parent is `pid` (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        return (
+          Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid
+        );
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Starts `bin/local.ts` on a fresh SQLite file; resolves once it listens. */
@@ -34,6 +60,8 @@ async function startLocal(env: Record<string, string>): Promise<Stack> {
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, as a terminal's foreground job.
+      detached: true,
     },
   );
   let output = '';
@@ -129,6 +157,23 @@ describe('local stack processes (bin/local.ts)', () => {
       'converge_http_requests_total{route="GET /v1/intents/{id}",status="200"}';
     await eventually(async () => (await sample(url, series)) === 40);
     expect(await stop(stack)).toBe(0);
+    stack = undefined;
+  });
+
+  it('stops every process of the cluster on Ctrl-C (SIGINT to the process group)', async () => {
+    // Prepare
+    stack = await startLocal({ CONVERGE_HTTP_PROCESSES: '2' });
+    const pid = stack.child.pid ?? 0;
+    const children = childrenOf(pid);
+    expect(children).toHaveLength(3); // two HTTP processes and the worker
+    const exited = new Promise<number | null>((resolve) =>
+      stack?.child.once('exit', (code) => resolve(code)),
+    );
+    // Act
+    process.kill(-pid, 'SIGINT');
+    // Assess
+    expect(await exited).toBe(0);
+    await eventually(async () => children.every((child) => !alive(child)));
     stack = undefined;
   });
 });
