@@ -15,6 +15,7 @@ import {
   type Json,
   type Kpi,
   type Measured,
+  num,
 } from './readiness-kpis.js';
 import {
   HA_TEXT,
@@ -108,7 +109,7 @@ function detailLines(results: Map<string, Json>): string[] {
   if (Array.isArray(ingest)) {
     const runs = ingest.map(
       (r) =>
-        `${at(r, 'rps')} req/s (closed-loop p99 ${at(r, 'closedLoopP99')} ms), p99 ${at(r, 'p99')} ms at the offered rate (max ${at(r, 'paced.latencyMs.max')} ms)`,
+        `${at(r, 'rps')} req/s (closed-loop p99 ${at(r, 'closedLoopP99')} ms), p99 ${at(r, 'p99')} ms at the offered rate (max ${at(r, 'paced.latencyMs.max')} ms), largest WAL ${Math.round(num(r, 'walMaxBytes') / 2 ** 20)} MiB`,
     );
     lines.push(`- webhook ingest runs (fresh stack each): ${runs.join('; ')}.`);
   }

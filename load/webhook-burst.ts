@@ -18,6 +18,7 @@
  * Run: `npx tsx load/webhook-burst.ts`; writes load/results/webhook-burst.json.
  */
 import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
 import autocannon, { type RequestParams } from 'autocannon';
 import {
   cpuPerRequest,
@@ -216,6 +217,24 @@ function ingestOptions(url: string, bodies: SignedDelivery[], seconds: number) {
   };
 }
 
+/** Samples the size of the stack's WAL file; `stop()` gives the largest. */
+function sampleWal(dbPath: string) {
+  let max = 0;
+  const timer = setInterval(() => {
+    try {
+      max = Math.max(max, statSync(`${dbPath}-wal`).size);
+    } catch {
+      // No WAL file at this instant.
+    }
+  }, 250);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return max;
+    },
+  };
+}
+
 function fiveXxOf(
   closed: Record<string, { count: number }>,
   paced: Record<string, number>,
@@ -244,6 +263,7 @@ async function ingestRun(secret: string, secretFile: string) {
     // JIT): warm it up, unmeasured, as a long-running stack would be.
     await autocannon(ingestOptions(url, bodies, WARMUP_SECONDS));
     const pid = stack.child.pid ?? 0;
+    const wal = sampleWal(stack.dbPath);
     const before = stackCpuMs(pid);
     const result = await autocannon(ingestOptions(url, bodies, SECONDS));
     const cpu = cpuPerRequest(before, stackCpuMs(pid), result.requests.total);
@@ -261,6 +281,7 @@ async function ingestRun(secret: string, secretFile: string) {
       },
     });
     const pacedFailed = paced.sent - (paced.statuses['202'] ?? 0);
+    const walMaxBytes = wal.stop();
     return {
       // CPU ms per request of the stack process and of its children (the
       // HTTP processes of a cluster, the worker process).
@@ -270,6 +291,8 @@ async function ingestRun(secret: string, secretFile: string) {
       p99: paced.latencyMs.p99,
       p50: paced.latencyMs.p50,
       paced,
+      // Largest WAL file seen while the load ran (sampled every 250 ms).
+      walMaxBytes,
       total: result.requests.total,
       // autocannon's `errors` already counts its `timeouts`.
       errors: result.non2xx + result.errors + pacedFailed,

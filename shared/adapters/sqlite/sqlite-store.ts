@@ -28,6 +28,33 @@ import { SqliteRateLimitStore } from './sqlite-rate-limits.js';
 /** How long a write waits for another connection's lock by default. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
+/** WAL pages (64 MiB) above which a caught-up checkpoint restarts the WAL. */
+const WAL_IDLE_FRAMES = 16_384;
+
+/** WAL pages (1 GiB) above which the checkpoint restarts the WAL regardless. */
+const WAL_LIMIT_FRAMES = 262_144;
+
+/** Bytes of WAL file kept (and reused) after the WAL restarts. */
+const WAL_KEPT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Whether the WAL, after a PASSIVE checkpoint reported `log` frames of
+ * which `checkpointed` are copied back, should be started over: when the
+ * checkpoint caught up (nothing was written meanwhile, so the restart holds
+ * no writer up) with more than `idle` frames, or past `limit` regardless.
+ * Other connections' short reads keep SQLite from restarting it by itself.
+ */
+export function walNeedsRestart(
+  row: { log: number; checkpointed: number },
+  frames: { idle: number; limit: number },
+): boolean {
+  const caughtUp = row.checkpointed >= row.log;
+  return (caughtUp && row.log > frames.idle) || row.log > frames.limit;
+}
+
+/** How long a RESTART checkpoint waits for writers and readers in hand. */
+const RESTART_WAIT_MS = 100;
+
 /** Options of {@link SqliteStore.open}. */
 export interface SqliteStoreOptions {
   /** `':memory:'` or a file path (its folder is created when missing). */
@@ -50,9 +77,16 @@ export interface SqliteStoreOptions {
    * commits then only append to the WAL; another connection on the file
    * must checkpoint. `{ everyMs }`: auto, plus a PASSIVE checkpoint every
    * period (it never blocks readers or writers), for the connection that
-   * checkpoints for the others.
+   * checkpoints for the others. A RESTART checkpoint then starts the WAL over
+   * when the PASSIVE one caught up with a WAL over `walIdleFrames` pages
+   * (default 16,384: 64 MiB; a lull), or when
+   * the WAL passed `walLimitFrames` pages (default 262,144: 1 GiB) under
+   * sustained writes.
    */
-  checkpoint?: 'auto' | 'elsewhere' | { everyMs: number };
+  checkpoint?:
+    | 'auto'
+    | 'elsewhere'
+    | { everyMs: number; walIdleFrames?: number; walLimitFrames?: number };
 }
 
 /**
@@ -120,6 +154,7 @@ export class SqliteStore implements Store {
     try {
       db.pragma(`busy_timeout = ${waitMs}`);
       if (!inMemory) db.pragma('journal_mode = WAL');
+      db.pragma(`journal_size_limit = ${WAL_KEPT_BYTES}`);
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       migrate(db, opts.clock.nowIso());
@@ -144,14 +179,41 @@ export class SqliteStore implements Store {
       return;
     }
     if (checkpoint === 'auto') return;
+    const idle = checkpoint.walIdleFrames ?? WAL_IDLE_FRAMES;
+    const limit = checkpoint.walLimitFrames ?? WAL_LIMIT_FRAMES;
     this.checkpointTimer = setInterval(() => {
       try {
-        this.db.pragma('wal_checkpoint(PASSIVE)');
+        const [row] = this.db.pragma('wal_checkpoint(PASSIVE)') as Array<{
+          log: number;
+          checkpointed: number;
+        }>;
+        if (row && walNeedsRestart(row, { idle, limit })) this.restartWal();
       } catch {
         // Busy or closing: the next period tries again.
       }
     }, checkpoint.everyMs);
     this.checkpointTimer.unref();
+  }
+
+  /**
+   * Restarts the WAL. A PASSIVE checkpoint copies pages back but never
+   * restarts the log while other connections keep writing, so under
+   * sustained writes the WAL grows without bound (2.5 GB in a 30 s webhook
+   * flood here). RESTART waits up to `RESTART_WAIT_MS` for the writers and
+   * readers in hand, copies the frames the PASSIVE pass left and makes the
+   * next writer start the log over, keeping `WAL_KEPT_BYTES` of the file
+   * (`journal_size_limit`): 0–55 ms here under a flood, during which other
+   * writers find the file busy and retry, hence only in a lull or past the
+   * limit.
+   */
+  private restartWal(): void {
+    const previous = this.db.pragma('busy_timeout', { simple: true });
+    this.db.pragma(`busy_timeout = ${RESTART_WAIT_MS}`);
+    try {
+      this.db.pragma('wal_checkpoint(RESTART)');
+    } finally {
+      this.db.pragma(`busy_timeout = ${Number(previous)}`);
+    }
   }
 
   /** True for a database file (shared by processes), false in memory. */
