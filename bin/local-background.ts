@@ -54,8 +54,8 @@ export function startBackground(
   };
 }
 
-/** How often the HTTP process tells the worker whether it is busy. */
-const PRESSURE_EVERY_MS = 20;
+/** How often an HTTP process tells the worker whether it is busy. */
+export const PRESSURE_EVERY_MS = 20;
 /** Wait before a worker process that died is started again... */
 const RESTART_DELAY_MS = 1_000;
 /** ...doubled, up to this, while it keeps dying within `STABLE_MS`. */

@@ -13,7 +13,7 @@ import type { Env } from '../shared/config/env.js';
 import { ensureAdminKey } from '../shared/runtime/bootstrap-key.js';
 import { createDeps } from '../shared/runtime/create-deps.js';
 import { type Deps, setDeps } from '../shared/runtime/deps.js';
-import { startWorkerProcess } from './local-background.js';
+import { PRESSURE_EVERY_MS, startWorkerProcess } from './local-background.js';
 import { type HttpCommand, serveHttp } from './local-http.js';
 import {
   absorbMetrics,
@@ -24,9 +24,6 @@ import {
   type PeersReport,
   reportMetrics,
 } from './local-metrics.js';
-
-/** How often an HTTP process tells the primary whether it is busy. */
-const PRESSURE_EVERY_MS = 20;
 
 /** An HTTP process of the cluster: serves, reports, stops when told. */
 export async function runHttpProcess(env: Env): Promise<void> {

@@ -163,6 +163,16 @@ export function stackCpuMs(
   return { http: ticks(own, 11, 13) * TICK_MS, worker: worker * TICK_MS };
 }
 
+/** CPU ms per request of the stack process and its children together. */
+export function totalCpuPerRequest(
+  before: ReturnType<typeof stackCpuMs>,
+  after: ReturnType<typeof stackCpuMs>,
+  requests: number,
+): number | null {
+  const per = cpuPerRequest(before, after, requests);
+  return per && Math.round((per.http + per.worker) * 1000) / 1000;
+}
+
 /** CPU ms per request between two `stackCpuMs` readings. */
 export function cpuPerRequest(
   before: ReturnType<typeof stackCpuMs>,

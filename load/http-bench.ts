@@ -13,11 +13,11 @@
  */
 import autocannon from 'autocannon';
 import {
-  cpuPerRequest,
   type StackProcess,
   stackCpuMs,
   startStack,
   summarize,
+  totalCpuPerRequest,
   writeResult,
 } from './bench-support.js';
 import { type PacedResult, pacedLoad } from './paced-load.js';
@@ -45,9 +45,10 @@ async function readRuns(stack: StackProcess, headers: Headers) {
       duration: SECONDS,
       headers,
     });
-    const per = cpuPerRequest(before, stackCpuMs(pid), result.requests.total);
     // With several HTTP processes they are children of the stack process.
-    if (per) cpu.push(Math.round((per.http + per.worker) * 1000) / 1000);
+    const after = stackCpuMs(pid);
+    const per = totalCpuPerRequest(before, after, result.requests.total);
+    if (per !== null) cpu.push(per);
     rps.push(result.requests.average);
     p99.push(result.latency.p99);
     non2xx += result.non2xx + result.errors;

@@ -21,10 +21,10 @@ import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import autocannon, { type RequestParams } from 'autocannon';
 import {
-  cpuPerRequest,
   stackCpuMs,
   startStack,
   summarize,
+  totalCpuPerRequest,
   writeResult,
 } from './bench-support.js';
 import {
@@ -266,7 +266,8 @@ async function ingestRun(secret: string, secretFile: string) {
     const wal = sampleWal(stack.dbPath);
     const before = stackCpuMs(pid);
     const result = await autocannon(ingestOptions(url, bodies, SECONDS));
-    const cpu = cpuPerRequest(before, stackCpuMs(pid), result.requests.total);
+    const after = stackCpuMs(pid);
+    const cpu = totalCpuPerRequest(before, after, result.requests.total);
     const paced = await pacedLoad({
       origin: stack.url,
       connections: CONNECTIONS,
@@ -284,7 +285,7 @@ async function ingestRun(secret: string, secretFile: string) {
     const walMaxBytes = wal.stop();
     return {
       // CPU ms per request of the stack process and of its children (the
-      // HTTP processes of a cluster, the worker process).
+      // HTTP processes of a cluster, the worker process) together.
       cpuMsPerRequest: cpu,
       rps: result.requests.average,
       closedLoopP99: result.latency.p99,
@@ -325,13 +326,7 @@ async function ingest(secret: string, secretFile: string) {
     closedLoopP99Ms: summarize(runs.map((r) => r.closedLoopP99)),
     httpCpuMsPerRequest: summarize(
       runs.flatMap((r) =>
-        r.cpuMsPerRequest
-          ? [
-              Math.round(
-                (r.cpuMsPerRequest.http + r.cpuMsPerRequest.worker) * 1000,
-              ) / 1000,
-            ]
-          : [],
+        r.cpuMsPerRequest === null ? [] : [r.cpuMsPerRequest],
       ),
     ),
     errors,

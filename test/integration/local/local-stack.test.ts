@@ -98,13 +98,7 @@ async function sample(url: string, name: string): Promise<number> {
   return line ? Number(line.slice(name.length + 1)) : 0;
 }
 
-async function eventually(check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in 20 s');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const POLL = { timeout: 20_000, interval: 200 };
 
 describe('local stack processes (bin/local.ts)', () => {
   let stack: Stack | undefined;
@@ -126,9 +120,9 @@ describe('local stack processes (bin/local.ts)', () => {
     // Act / Assess: the worker validates (and blocks: no such branch) and
     // reports it; the HTTP process renders it.
     const url = stack.url;
-    await eventually(
-      async () => (await sample(url, 'converge_intents_blocked_total')) >= 1,
-    );
+    await expect
+      .poll(() => sample(url, 'converge_intents_blocked_total'), POLL)
+      .toBeGreaterThanOrEqual(1);
   });
 
   it('serves one port from several HTTP processes, metrics added up, and stops cleanly', async () => {
@@ -155,7 +149,7 @@ describe('local stack processes (bin/local.ts)', () => {
     expect(statuses.every((status) => status === 200)).toBe(true);
     const series =
       'converge_http_requests_total{route="GET /v1/intents/{id}",status="200"}';
-    await eventually(async () => (await sample(url, series)) === 40);
+    await expect.poll(() => sample(url, series), POLL).toBe(40);
     expect(await stop(stack)).toBe(0);
     stack = undefined;
   });
@@ -173,7 +167,7 @@ describe('local stack processes (bin/local.ts)', () => {
     process.kill(-pid, 'SIGINT');
     // Assess
     expect(await exited).toBe(0);
-    await eventually(async () => children.every((child) => !alive(child)));
+    await expect.poll(() => children.filter(alive), POLL).toEqual([]);
     stack = undefined;
   });
 });
