@@ -27,6 +27,10 @@ import {
 
 /** An HTTP process of the cluster: serves, reports, stops when told. */
 export async function runHttpProcess(env: Env): Promise<void> {
+  // Ctrl-C reaches every process of the group, this one possibly while it
+  // is still starting: the primary stops them in order ('stop'), so SIGINT
+  // is left to it from the first moment. SIGTERM stops this one.
+  process.on('SIGINT', () => {});
   const deps = await createDeps(env, {}, { localStack: 'http' });
   setDeps(deps);
   const server = await serveHttp(deps, env.PORT);
@@ -51,9 +55,6 @@ export async function runHttpProcess(env: Env): Promise<void> {
     if (message === 'stop') void stop();
     else if (isPeersReport(message)) absorbMetrics(deps.metrics, message.peers);
   });
-  // Ctrl-C reaches every process of the group: the primary stops them in
-  // order ('stop'), so SIGINT alone is left to it. SIGTERM stops this one.
-  process.on('SIGINT', () => {});
   process.once('SIGTERM', () => void stop());
 }
 
@@ -144,7 +145,21 @@ export async function runPrimary(env: Env, deps: Deps): Promise<void> {
       if (worker?.isConnected()) worker.send({ peers } satisfies PeersReport);
     }
   }, METRICS_EVERY_MS);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return; // a second Ctrl-C while draining
+    stopping = true;
+    console.log(`${signal}: draining and stopping`);
+    clearInterval(relay);
+    await http.stop();
+    await background.stop();
+    process.exit(0);
+  };
+  // From the first moment: a signal during start-up stops what started.
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
   const port = await http.ready;
+  if (stopping) return;
   console.log(
     `Converge local stack listening on http://127.0.0.1:${port} (${count} HTTP processes)`,
   );
@@ -152,13 +167,4 @@ export async function runPrimary(env: Env, deps: Deps): Promise<void> {
     `  store: ${env.CONVERGE_DB_PATH}  repo: ${env.CONVERGE_REPO_DIR}`,
   );
   if (key) console.log(`  admin API key (shown once, keep it): ${key}`);
-  const shutdown = async (signal: string) => {
-    console.log(`${signal}: draining and stopping`);
-    clearInterval(relay);
-    await http.stop();
-    await background.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }

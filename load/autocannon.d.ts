@@ -15,8 +15,20 @@ declare module 'autocannon' {
       path?: string;
       headers?: Record<string, string>;
       body?: string;
-      /** Mutates each request before it is sent (e.g. a unique header). */
-      setupRequest?: (request: RequestParams) => RequestParams;
+      /**
+       * Mutates each request before it is sent (e.g. a unique header);
+       * `context` is the connection's, shared with `onResponse`.
+       */
+      setupRequest?: (
+        request: RequestParams,
+        context: Record<string, unknown>,
+      ) => RequestParams;
+      /** Sees each response of this request, with the connection's context. */
+      onResponse?: (
+        status: number,
+        body: string,
+        context: Record<string, unknown>,
+      ) => void;
     }>;
   }
   export interface RequestParams {

@@ -183,6 +183,23 @@ export const BENCH_KPIS: Kpi[] = [
     },
   },
   {
+    id: 'http-tenants',
+    what: '(suite) HTTP reads and writes, 3 tenants with different risk policies, 50 connections',
+    seed: 'n/a',
+    ours: 'no 5xx or unexpected status; cross-tenant reads 403; each write listed under its tenant only; each policy decides its tenant',
+    file: 'http-tenants',
+    command: 'npx tsx load/http-tenants.ts',
+    measure: (d) => {
+      const risky = at(d, 'risky');
+      return {
+        value: `${num(d, 'expected')}/${num(d, 'requests')} as expected, ${num(d, 'fiveXx')} 5xx; writes listed under their tenant: ${d.writesListed === true ? 'yes' : 'NO'}; risky change: ${JSON.stringify(risky)}`,
+        spread: `${r(num(d, 'requestsPerSecond'))} req/s, p99 ${num(d, 'p99Ms')} ms (closed loop); ${num(d, 'seconds')} s, 1 run`,
+        pass: passOf(d),
+        seedPass: null,
+      };
+    },
+  },
+  {
     id: 'store-read',
     what: 'intent read from the SQLite store',
     seed: 'status read P95 < 5 ms',

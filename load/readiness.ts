@@ -220,7 +220,7 @@ function render(rows: Row[], results: Map<string, Json>): string {
     '',
     '## Reproduce',
     '',
-    '- `npm run bench` — risk, store, git, provenance, HTTP read, webhook burst and ingest, then this report.',
+    '- `npm run bench` — risk, store, git, validation, provenance, HTTP read, multi-tenant HTTP, webhook burst and ingest, queue drain, DynamoDB store, bundles, then this report.',
     '- `npm run chaos` — chaos-kill, chaos-lock, chaos-github, chaos-dynamodb, fuzz-input.',
     '- `npm run readiness` — this file, from whatever results exist.',
     '',

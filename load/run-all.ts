@@ -15,6 +15,7 @@ const BENCHES = [
   'validation-bench.ts',
   'provenance-bench.ts',
   'http-bench.ts',
+  'http-tenants.ts',
   'webhook-burst.ts',
   'queue-drain-bench.ts',
   'dynamodb-bench.ts',

@@ -83,7 +83,8 @@ async function startLocal(env: Record<string, string>): Promise<Stack> {
 
 function stop(stack: Stack): Promise<number | null> {
   return new Promise((resolve) => {
-    if (stack.child.exitCode !== null) return resolve(stack.child.exitCode);
+    const { exitCode, signalCode } = stack.child;
+    if (exitCode !== null || signalCode !== null) return resolve(exitCode);
     stack.child.once('exit', (code) => resolve(code));
     stack.child.kill('SIGTERM');
   });
@@ -160,13 +161,14 @@ describe('local stack processes (bin/local.ts)', () => {
     const pid = stack.child.pid ?? 0;
     const children = childrenOf(pid);
     expect(children).toHaveLength(3); // two HTTP processes and the worker
-    const exited = new Promise<number | null>((resolve) =>
-      stack?.child.once('exit', (code) => resolve(code)),
+    const exited = new Promise<{ code: number | null; signal: string | null }>(
+      (resolve) =>
+        stack?.child.once('exit', (code, signal) => resolve({ code, signal })),
     );
     // Act
     process.kill(-pid, 'SIGINT');
     // Assess
-    expect(await exited).toBe(0);
+    expect(await exited).toEqual({ code: 0, signal: null });
     await expect.poll(() => children.filter(alive), POLL).toEqual([]);
     stack = undefined;
   });
