@@ -172,4 +172,15 @@ describe('local stack processes (bin/local.ts)', () => {
     await expect.poll(() => children.filter(alive), POLL).toEqual([]);
     stack = undefined;
   });
+
+  it('leaves no process behind when the primary is killed with SIGKILL', async () => {
+    // Prepare
+    stack = await startLocal({ CONVERGE_HTTP_PROCESSES: '2' });
+    const children = childrenOf(stack.child.pid ?? 0);
+    expect(children).toHaveLength(3);
+    // Act: nothing of the primary runs; its IPC channels close
+    stack.child.kill('SIGKILL');
+    // Assess
+    await expect.poll(() => children.filter(alive), POLL).toEqual([]);
+  });
 });
