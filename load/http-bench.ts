@@ -20,6 +20,7 @@ import {
   totalCpuPerRequest,
   writeResult,
 } from './bench-support.js';
+import { machine } from './chaos-support.js';
 import { type PacedResult, pacedLoad } from './paced-load.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -147,6 +148,7 @@ async function main(): Promise<void> {
       httpCpuMsPerRequest: reads.cpu.length > 0 ? summarize(reads.cpu) : null,
       non2xxOrErrors: failed,
       target: TARGET,
+      machine: machine(),
       pass:
         rps.median >= TARGET.rps && p99.median <= TARGET.p99Ms && failed === 0,
       at: new Date().toISOString(),
