@@ -90,7 +90,7 @@ function load(
     num(data, `${path}non2xxOrErrors`) || num(data, `${path}errors`) || 0;
   return {
     value: `capacity ${rps.text} (closed loop); p99 ${p99.text} at ${r(offered, 0)} req/s offered (open loop); ${errors} errors`,
-    spread: `${rps.spread}; p99 ${p99.spread}; closed-loop p99 ${closed.text} (${closed.spread}); ${rps.runs} runs each`,
+    spread: `${rps.spread} (${rps.runs} runs); p99 ${p99.spread} (${p99.runs} runs); closed-loop p99 ${closed.text} (${closed.spread})`,
     pass: rps.median >= target.rps && p99.median <= target.p99 && errors === 0,
     rps: rps.median,
     p99: p99.median,
