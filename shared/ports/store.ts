@@ -51,6 +51,11 @@ export interface EventStore {
     filter?: EventFilter,
     page?: { limit?: number; cursor?: string },
   ): Promise<Page<ConvergeEvent>>;
+  /**
+   * The newest matching event, as `query(filter, { limit: 1 })` gives it,
+   * without the page's look-ahead and cursor (a hot-path read).
+   */
+  latest(filter?: EventFilter): Promise<ConvergeEvent | undefined>;
   /** Counts matching events. @throws ValidationError on a filter outside COUNT_FILTERS. */
   count(filter?: CountFilter): Promise<number>;
   /** Deletes events older than `before` (or only counts them with dryRun). */

@@ -249,6 +249,45 @@ export function describeStoreContract(
         ).toEqual([]);
       });
 
+      it('gives the newest matching event, or none', async () => {
+        const events = [
+          anEvent({
+            type: 'intent.created',
+            intentId: 'i-1',
+            timestamp: at(1),
+          }),
+          anEvent({
+            type: 'intent.blocked',
+            intentId: 'i-1',
+            timestamp: at(2),
+          }),
+          anEvent({
+            type: 'risk.evaluated',
+            intentId: 'i-1',
+            timestamp: at(3),
+          }),
+          anEvent({
+            type: 'intent.blocked',
+            intentId: 'i-2',
+            timestamp: at(4),
+          }),
+        ];
+        await appendAll(events);
+        const types = ['intent.created', 'intent.blocked'] as const;
+
+        expect((await store.events.latest())?.id).toBe(events[3]?.id);
+        expect((await store.events.latest({ intentId: 'i-1' }))?.id).toBe(
+          events[2]?.id,
+        );
+        expect(
+          (await store.events.latest({ intentId: 'i-1', types }))?.id,
+        ).toBe(events[1]?.id);
+        expect(await store.events.latest({ intentId: 'i-9' })).toBeUndefined();
+        expect(
+          await store.events.latest({ intentId: 'i-1', types: [] }),
+        ).toBeUndefined();
+      });
+
       it('filters by since (inclusive) and until (exclusive)', async () => {
         const events = [0, 1, 2, 3].map((n) =>
           anEvent({ timestamp: at(n * MINUTE) }),

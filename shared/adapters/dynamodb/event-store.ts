@@ -143,6 +143,10 @@ export class DynamoEventStore implements EventStore {
       : { items, cursor: result.cursor };
   }
 
+  async latest(filter: EventFilter = {}): Promise<ConvergeEvent | undefined> {
+    return (await this.query(filter, { limit: 1 })).items[0];
+  }
+
   async count(filter: CountFilter = {}): Promise<number> {
     assertCountFilter(filter as Record<string, unknown>);
     const plan = planQuery(filter);

@@ -104,6 +104,17 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** @inheritdoc */
+  latest(filter: EventFilter = {}): Promise<ConvergeEvent | undefined> {
+    return this.guard(() => {
+      const where = rangeWhere(filter);
+      const sql = `SELECT * FROM events${whereSql(where)}
+        ORDER BY ts_ms DESC, id DESC LIMIT 1`;
+      const row = this.queries.get<EventRow>(sql).get(...where.params);
+      return row === undefined ? undefined : fromRow(row);
+    });
+  }
+
+  /** @inheritdoc */
   count(filter: CountFilter = {}): Promise<number> {
     return this.guard(() => {
       const unknown = Object.keys(filter).filter(

@@ -52,11 +52,7 @@ async function latestDecision(
   store: Pick<Store, 'events'>,
   intentId: string,
 ): Promise<ConvergeEvent | undefined> {
-  const page = await store.events.query(
-    { intentId, types: DECISIONS },
-    { limit: 1 },
-  );
-  return page.items[0];
+  return store.events.latest({ intentId, types: DECISIONS });
 }
 
 /**

@@ -41,6 +41,8 @@ function tampered(
         .filter((e): e is ConvergeEvent => e !== null);
       return { ...result, items };
     },
+    latest: async (filter) =>
+      (await events.query(filter, { limit: 1 })).items[0],
   };
   return {
     events,

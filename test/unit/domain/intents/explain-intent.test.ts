@@ -18,7 +18,7 @@ describe('explainIntent', () => {
     await store.close();
   });
 
-  it('answers from the newest event alone when it is a decision', async () => {
+  it('answers with one read of the newest decision', async () => {
     // Prepare
     const intent = anIntent();
     await store.intents.create(
@@ -33,7 +33,7 @@ describe('explainIntent', () => {
         payload: { reason: 'Merge conflict in: a.py' },
       }),
     );
-    const query = vi.spyOn(store.events, 'query');
+    const latest = vi.spyOn(store.events, 'latest');
     // Act
     const why = await explainIntent(store, intent);
     // Assess
@@ -42,7 +42,7 @@ describe('explainIntent', () => {
       reason: 'Merge conflict in: a.py',
       at: at(1),
     });
-    expect(query).toHaveBeenCalledTimes(1);
+    expect(latest).toHaveBeenCalledTimes(1);
   });
 
   it('looks past newer non-decision events for the latest decision', async () => {
