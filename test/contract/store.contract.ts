@@ -112,6 +112,15 @@ export function describeStoreContract(
       for (const event of events) await store.events.append(event);
     }
 
+    /** Events of `[type, intentId]`, one second apart, oldest first. */
+    function timeline(
+      ...specs: Array<[ConvergeEvent['type'], string]>
+    ): ConvergeEvent[] {
+      return specs.map(([type, intentId], n) =>
+        anEvent({ type, intentId, timestamp: at((n + 1) * SECOND) }),
+      );
+    }
+
     /** Asserts `intent` is exactly as stored before a failed write. */
     async function expectNothingWritten(
       intent: Intent,
@@ -194,38 +203,14 @@ export function describeStoreContract(
 
       it('filters by any of several types, alone and with an intent, paging by limit', async () => {
         const types = ['intent.validated', 'intent.blocked'] as const;
-        const events = [
-          anEvent({
-            type: 'intent.created',
-            intentId: 'i-1',
-            timestamp: at(1),
-          }),
-          anEvent({
-            type: 'intent.blocked',
-            intentId: 'i-1',
-            timestamp: at(2),
-          }),
-          anEvent({
-            type: 'intent.validated',
-            intentId: 'i-2',
-            timestamp: at(3),
-          }),
-          anEvent({
-            type: 'intent.validated',
-            intentId: 'i-1',
-            timestamp: at(4),
-          }),
-          anEvent({
-            type: 'risk.evaluated',
-            intentId: 'i-1',
-            timestamp: at(5),
-          }),
-          anEvent({
-            type: 'risk.evaluated',
-            intentId: 'i-1',
-            timestamp: at(6),
-          }),
-        ];
+        const events = timeline(
+          ['intent.created', 'i-1'],
+          ['intent.blocked', 'i-1'],
+          ['intent.validated', 'i-2'],
+          ['intent.validated', 'i-1'],
+          ['risk.evaluated', 'i-1'],
+          ['risk.evaluated', 'i-1'],
+        );
         await appendAll(events);
         const [, blocked, other, validated] = ids(events);
 
@@ -250,28 +235,12 @@ export function describeStoreContract(
       });
 
       it('gives the newest matching event, or none', async () => {
-        const events = [
-          anEvent({
-            type: 'intent.created',
-            intentId: 'i-1',
-            timestamp: at(1),
-          }),
-          anEvent({
-            type: 'intent.blocked',
-            intentId: 'i-1',
-            timestamp: at(2),
-          }),
-          anEvent({
-            type: 'risk.evaluated',
-            intentId: 'i-1',
-            timestamp: at(3),
-          }),
-          anEvent({
-            type: 'intent.blocked',
-            intentId: 'i-2',
-            timestamp: at(4),
-          }),
-        ];
+        const events = timeline(
+          ['intent.created', 'i-1'],
+          ['intent.blocked', 'i-1'],
+          ['risk.evaluated', 'i-1'],
+          ['intent.blocked', 'i-2'],
+        );
         await appendAll(events);
         const types = ['intent.created', 'intent.blocked'] as const;
 
