@@ -78,15 +78,10 @@ export interface SqliteStoreOptions {
    * must checkpoint. `{ everyMs }`: auto, plus a PASSIVE checkpoint every
    * period (it never blocks readers or writers), for the connection that
    * checkpoints for the others. A RESTART checkpoint then starts the WAL over
-   * when the PASSIVE one caught up with a WAL over `walIdleFrames` pages
-   * (default 16,384: 64 MiB; a lull), or when
-   * the WAL passed `walLimitFrames` pages (default 262,144: 1 GiB) under
-   * sustained writes.
+   * when the PASSIVE one caught up with a WAL over 64 MiB (a lull), or when
+   * the WAL passed 1 GiB under sustained writes (`walNeedsRestart`).
    */
-  checkpoint?:
-    | 'auto'
-    | 'elsewhere'
-    | { everyMs: number; walIdleFrames?: number; walLimitFrames?: number };
+  checkpoint?: 'auto' | 'elsewhere' | { everyMs: number };
 }
 
 /**
@@ -179,15 +174,14 @@ export class SqliteStore implements Store {
       return;
     }
     if (checkpoint === 'auto') return;
-    const idle = checkpoint.walIdleFrames ?? WAL_IDLE_FRAMES;
-    const limit = checkpoint.walLimitFrames ?? WAL_LIMIT_FRAMES;
+    const frames = { idle: WAL_IDLE_FRAMES, limit: WAL_LIMIT_FRAMES };
     this.checkpointTimer = setInterval(() => {
       try {
         const [row] = this.db.pragma('wal_checkpoint(PASSIVE)') as Array<{
           log: number;
           checkpointed: number;
         }>;
-        if (row && walNeedsRestart(row, { idle, limit })) this.restartWal();
+        if (row && walNeedsRestart(row, frames)) this.restartWal();
       } catch {
         // Busy or closing: the next period tries again.
       }
